@@ -1,0 +1,91 @@
+import type { Metadata } from 'next';
+import { notFound } from 'next/navigation';
+import type { ReactNode } from 'react';
+import { ComponentChips } from '@/components/component-chip';
+import { MdxBody } from '@/components/mdx-body';
+import { PatternCredits } from '@/components/pattern-credits';
+import { PatternSource } from '@/components/pattern-source';
+import { PatternTemplate } from '@/components/pattern-template';
+import { WaMapping } from '@/components/wa-mapping';
+import { getCatalog, getCdkLibVersion, getPattern, getSynthOutput } from '@/lib/content';
+import { patternMappings, resolveComponents } from '@/lib/indexes';
+
+type Props = { params: Promise<{ slug: string }> };
+
+export function generateStaticParams() {
+  return getCatalog().patterns.map((p) => ({ slug: p.slug }));
+}
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const pattern = getPattern((await params).slug);
+  return pattern ? { title: pattern.title, description: pattern.summary } : {};
+}
+
+function Section({ id, title, children }: { id: string; title: string; children: ReactNode }) {
+  return (
+    <section id={id} aria-labelledby={`${id}-heading`} className="mt-16 scroll-mt-20">
+      <h2 id={`${id}-heading`} className="mb-6 border-b border-slate-200 pb-2 text-2xl font-semibold tracking-tight dark:border-slate-800">
+        {title}
+      </h2>
+      {children}
+    </section>
+  );
+}
+
+export default async function PatternPage({ params }: Props) {
+  const pattern = getPattern((await params).slug);
+  if (!pattern) notFound();
+  const catalog = getCatalog();
+  const synth = getSynthOutput(pattern.slug);
+  const open = synth.findings.filter((f) => f.level !== 'suppressed').length;
+  const acknowledged = synth.findings.length - open;
+
+  return (
+    <article>
+      <header className="max-w-3xl">
+        <p className="mb-2 text-sm font-semibold uppercase tracking-wide text-orange-600 dark:text-orange-400">
+          Pattern · {pattern.level}
+        </p>
+        <h1 className="text-3xl font-bold tracking-tight sm:text-4xl">{pattern.title}</h1>
+        <p className="mt-4 text-lg text-slate-600 dark:text-slate-400">{pattern.summary}</p>
+        <div className="mt-4">
+          <ComponentChips components={resolveComponents(catalog, pattern.components)} />
+        </div>
+        <p className="mt-4 text-sm text-slate-500">
+          CDK in {pattern.languages.join(', ')} · added {pattern.added}
+          {pattern.updated && ` · updated ${pattern.updated}`} · synthesized with aws-cdk-lib {getCdkLibVersion()} · cdk-nag:{' '}
+          {open} open, {acknowledged} acknowledged
+        </p>
+        <nav aria-label="On this page" className="mt-6 flex flex-wrap gap-3 text-sm">
+          {[
+            ['#well-architected', 'Well-Architected'],
+            ['#credits', 'Credits'],
+            ['#source', 'Source'],
+            ['#template', 'CloudFormation'],
+          ].map(([href, label]) => (
+            <a key={href} href={href} className="rounded-md border border-slate-200 px-2 py-1 hover:border-orange-400 dark:border-slate-800">
+              {label}
+            </a>
+          ))}
+        </nav>
+      </header>
+
+      <div className="mt-10 max-w-3xl">
+        <MdxBody pattern={pattern} />
+      </div>
+
+      <Section id="well-architected" title="Well-Architected mapping">
+        <WaMapping mappings={patternMappings(catalog, pattern)} />
+      </Section>
+      <Section id="credits" title="Creators and links">
+        <PatternCredits pattern={pattern} />
+      </Section>
+      <Section id="source" title="Source">
+        <PatternSource pattern={pattern} />
+      </Section>
+      <Section id="template" title="Synthesized CloudFormation">
+        <PatternTemplate synth={synth} />
+      </Section>
+    </article>
+  );
+}

@@ -1,0 +1,59 @@
+import type { Metadata } from 'next';
+import { PageHeader } from '@/components/page-header';
+import { PatternCard } from '@/components/pattern-card';
+import { PatternFilter } from '@/components/pattern-filter';
+import { getCatalog } from '@/lib/content';
+import { azIndex, resolveComponents } from '@/lib/indexes';
+
+export const metadata: Metadata = { title: 'All patterns A–Z' };
+
+export default function PatternsPage() {
+  const catalog = getCatalog();
+  const letters = azIndex(catalog.patterns);
+  return (
+    <>
+      <PageHeader eyebrow="Catalog" title="All patterns A–Z">
+        <p>
+          {catalog.patterns.length} patterns, filed by name without a leading “The”. Every one ships a CDK app you can
+          deploy.
+        </p>
+      </PageHeader>
+      <nav aria-label="Jump to letter" className="sticky top-14 z-30 -mx-4 mb-8 bg-white/95 px-4 py-2 dark:bg-slate-950/95">
+        <ol className="flex flex-wrap gap-1">
+          {letters.map(({ letter, patterns }) => (
+            <li key={letter}>
+              {patterns.length ? (
+                <a href={`#letter-${letter}`} className="grid h-8 w-8 place-items-center rounded font-semibold hover:bg-orange-100 dark:hover:bg-orange-950">
+                  {letter}
+                </a>
+              ) : (
+                <span className="grid h-8 w-8 place-items-center text-slate-300 dark:text-slate-700" aria-label={`${letter}: no patterns`}>
+                  {letter}
+                </span>
+              )}
+            </li>
+          ))}
+        </ol>
+      </nav>
+      <PatternFilter />
+      <div className="space-y-10">
+        {letters.map(({ letter, patterns }) => (
+          <section key={letter} id={`letter-${letter}`} aria-labelledby={`heading-${letter}`} data-letter={letter}>
+            <h2 id={`heading-${letter}`} className="border-b border-slate-200 pb-1 text-2xl font-bold dark:border-slate-800">
+              {letter}
+            </h2>
+            {patterns.length ? (
+              <div className="mt-4 grid gap-4 md:grid-cols-2">
+                {patterns.map((p) => (
+                  <PatternCard key={p.slug} pattern={p} components={resolveComponents(catalog, p.components)} />
+                ))}
+              </div>
+            ) : (
+              <p className="mt-3 text-sm text-slate-400">No patterns under {letter} yet.</p>
+            )}
+          </section>
+        ))}
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,89 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { PageHeader } from '@/components/page-header';
+import { anchorOf } from '@/components/wa-mapping';
+import { getCatalog } from '@/lib/content';
+import { type Mapping, wellArchitectedIndex } from '@/lib/indexes';
+import { siteConfig } from '@/lib/site-config';
+
+export const metadata: Metadata = { title: 'Well-Architected Serverless Lens' };
+
+function MappedPatterns({ mappings }: { mappings: readonly Mapping[] }) {
+  return (
+    <ul className="mt-2 space-y-2">
+      {mappings.map(({ pattern, reason }) => (
+        <li key={pattern.slug} className="text-sm" data-mapped-pattern={pattern.slug}>
+          <Link href={`/patterns/${pattern.slug}/`} className="font-medium text-orange-700 hover:underline dark:text-orange-300">
+            {pattern.title}
+          </Link>
+          <span className="text-slate-600 dark:text-slate-400"> · {reason}</span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export default function WellArchitectedPage() {
+  const index = wellArchitectedIndex(getCatalog());
+  return (
+    <>
+      <PageHeader eyebrow="AWS Well-Architected" title="The Serverless Lens, pattern by pattern">
+        <p>
+          Each question of the{' '}
+          <a href={siteConfig.lensUrl} className="underline">
+            Serverless Applications Lens
+          </a>{' '}
+          and its best practices, with the patterns that demonstrate them and why. Practices no pattern covers yet are
+          marked, so gaps are visible.
+        </p>
+      </PageHeader>
+      <nav aria-label="Pillars" className="mb-10 flex flex-wrap gap-2">
+        {index.map(({ pillar }) => (
+          <a key={pillar.id} href={`#${pillar.id}`} className="rounded-md border border-slate-200 px-3 py-1 text-sm hover:border-orange-400 dark:border-slate-800">
+            {pillar.name}
+          </a>
+        ))}
+      </nav>
+      <div className="space-y-16">
+        {index.map(({ pillar, questions }) => (
+          <section key={pillar.id} id={pillar.id} aria-labelledby={`${pillar.id}-heading`} className="scroll-mt-20">
+            <h2 id={`${pillar.id}-heading`} className="text-2xl font-semibold tracking-tight">
+              <span className="text-orange-600 dark:text-orange-400">{pillar.code}</span> {pillar.name}
+            </h2>
+            <p className="mt-1 text-slate-600 dark:text-slate-400">{pillar.summary}</p>
+            {questions.map(({ question, questionLevel, practices }) => (
+              <section key={question.id} id={anchorOf(question.id)} className="mt-8 scroll-mt-20" aria-labelledby={`${anchorOf(question.id)}-h`}>
+                <h3 id={`${anchorOf(question.id)}-h`} className="text-lg font-semibold">
+                  {question.id} · {question.question}
+                </h3>
+                {questionLevel.length > 0 && <MappedPatterns mappings={questionLevel} />}
+                <ol className="mt-4 space-y-3">
+                  {practices.map(({ practice, patterns }) => (
+                    <li
+                      key={practice.id}
+                      id={anchorOf(practice.id)}
+                      data-practice={practice.id}
+                      className="scroll-mt-20 rounded-lg border border-slate-200 p-4 dark:border-slate-800"
+                    >
+                      <p className="font-medium">
+                        {practice.id} {practice.title}
+                      </p>
+                      <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">{practice.summary}</p>
+                      {patterns.length ? (
+                        <MappedPatterns mappings={patterns} />
+                      ) : (
+                        <p className="mt-2 text-sm italic text-slate-400" data-no-pattern>
+                          No pattern demonstrates this practice yet.
+                        </p>
+                      )}
+                    </li>
+                  ))}
+                </ol>
+              </section>
+            ))}
+          </section>
+        ))}
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,18 @@
+import type { ReactNode } from 'react';
+import { CopyButton } from '@/components/copy-button';
+
+/** A titled code block with a copy button; `html` is build-time highlighted markup. */
+export function CodePanel({ id, title, html, actions }: { id: string; title: ReactNode; html: string; actions?: ReactNode }) {
+  return (
+    <div className="overflow-hidden rounded-lg border border-slate-200 dark:border-slate-800">
+      <div className="flex items-center gap-3 border-b border-slate-200 bg-slate-50 px-3 py-2 text-sm dark:border-slate-800 dark:bg-slate-900">
+        <span className="font-mono text-xs">{title}</span>
+        <span className="ml-auto flex items-center gap-3">
+          {actions}
+          <CopyButton targetId={id} label="Copy" />
+        </span>
+      </div>
+      <div id={id} className="[&_pre]:rounded-none" dangerouslySetInnerHTML={{ __html: html }} />
+    </div>
+  );
+}

@@ -1,0 +1,31 @@
+import rehypeShiki from '@shikijs/rehype';
+import { MDXRemote } from 'next-mdx-remote/rsc';
+import rehypeSlug from 'rehype-slug';
+import remarkGfm from 'remark-gfm';
+import { ArchitectureDiagram } from '@/components/architecture-diagram';
+import type { Pattern } from '@/lib/content';
+import { SHIKI_THEMES } from '@/lib/highlight';
+
+export function MdxBody({ pattern }: { pattern: Pattern }) {
+  const components = {
+    ArchitectureDiagram: ({ hash }: { hash: string }) => {
+      const diagram = pattern.diagrams.find((d) => d.hash === hash);
+      if (!diagram) throw new Error(`${pattern.file}: no diagram with hash ${hash}`);
+      return <ArchitectureDiagram diagram={diagram} />;
+    },
+  };
+  return (
+    <div className="prose prose-slate max-w-none dark:prose-invert prose-headings:scroll-mt-20 prose-pre:bg-transparent prose-pre:p-0">
+      <MDXRemote
+        source={pattern.body}
+        components={components}
+        options={{
+          mdxOptions: {
+            remarkPlugins: [remarkGfm],
+            rehypePlugins: [rehypeSlug, [rehypeShiki, { themes: SHIKI_THEMES }]],
+          },
+        }}
+      />
+    </div>
+  );
+}

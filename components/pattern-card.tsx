@@ -1,0 +1,20 @@
+import Link from 'next/link';
+import { ComponentChips } from '@/components/component-chip';
+import type { Component, Pattern } from '@/lib/content';
+
+export function PatternCard({ pattern, components }: { pattern: Pattern; components: readonly Component[] }) {
+  return (
+    <article
+      className="relative flex flex-col gap-3 rounded-xl border border-slate-200 p-5 transition hover:border-orange-400 hover:shadow-sm dark:border-slate-800"
+      data-pattern={pattern.slug}
+    >
+      <h3 className="text-lg font-semibold tracking-tight">
+        <Link href={`/patterns/${pattern.slug}/`} className="hover:text-orange-700 dark:hover:text-orange-300">
+          {pattern.title}
+        </Link>
+      </h3>
+      <p className="text-sm text-slate-600 dark:text-slate-400">{pattern.summary}</p>
+      <ComponentChips components={components} />
+    </article>
+  );
+}

@@ -1,0 +1,20 @@
+import { defineConfig, globalIgnores } from 'eslint/config';
+import nextVitals from 'eslint-config-next/core-web-vitals';
+import nextTs from 'eslint-config-next/typescript';
+
+export default defineConfig([
+  ...nextVitals,
+  ...nextTs,
+  {
+    rules: {
+      // Named exports keep imports greppable; pages and configs are the framework's exception.
+      'import/no-default-export': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  {
+    files: ['app/**/{page,layout,not-found}.tsx', '*.config.{mjs,ts}', 'playwright.config.ts'],
+    rules: { 'import/no-default-export': 'off' },
+  },
+  globalIgnores(['.next/**', 'out/**', '.generated/**', 'next-env.d.ts', 'public/**', 'content/patterns/*/cdk/cdk.out/**']),
+]);

@@ -1,0 +1,114 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { DIAGRAM_THEMES, diagramFile } from './diagrams';
+import { ContentError } from './errors';
+import { type Pattern, parsePattern } from './patterns';
+import { parseComponentRegistry, parseLens } from './registries';
+import type { ComponentRegistry, Lens } from './schema';
+
+export type Catalog = { patterns: Pattern[]; registry: ComponentRegistry; lens: Lens };
+
+export type CatalogPaths = {
+  /** The project root: error messages show paths relative to it. */
+  root: string;
+  content: string;
+  /** Where rendered diagram SVGs live (served as /diagrams/). */
+  diagrams: string;
+};
+
+export function defaultPaths(root = process.cwd()): CatalogPaths {
+  return { root, content: join(root, 'content'), diagrams: join(root, 'public', 'diagrams') };
+}
+
+/** Folders in a CDK app that are build output or installs, never source. */
+const NOT_SOURCE = new Set(['node_modules', 'cdk.out', '.git', 'dist', 'coverage']);
+
+export function listSourceFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const name of readdirSync(d).sort()) {
+      if (NOT_SOURCE.has(name) || name.startsWith('.') || name.endsWith('.tsbuildinfo')) continue;
+      const full = join(d, name);
+      if (statSync(full).isDirectory()) walk(full);
+      else out.push(relative(dir, full).split('\\').join('/'));
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+function readJson(file: string, root: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ContentError(relative(root, file), [{ field: '(file)', expected: `readable JSON: ${(error as Error).message}` }]);
+  }
+}
+
+/**
+ * Reads and validates everything under content/. Problems from every pattern are
+ * gathered first, so one build run lists all of them rather than the first.
+ */
+export function loadCatalog(paths: CatalogPaths, options: { requireDiagrams?: boolean } = {}): Catalog {
+  const { root, content } = paths;
+  const registry = parseComponentRegistry('content/components.json', readJson(join(content, 'components.json'), root));
+  const lens = parseLens('content/well-architected.json', readJson(join(content, 'well-architected.json'), root));
+
+  const patternsDir = join(content, 'patterns');
+  const errors: ContentError[] = [];
+  const patterns: Pattern[] = [];
+  for (const slug of readdirSync(patternsDir).sort()) {
+    const dir = join(patternsDir, slug);
+    if (!statSync(dir).isDirectory()) continue;
+    const file = relative(root, join(dir, 'index.mdx'));
+    try {
+      if (!existsSync(join(dir, 'index.mdx'))) {
+        throw new ContentError(file, [{ field: '(file)', expected: 'every folder under content/patterns/ to hold an index.mdx' }]);
+      }
+      const raw = readFileSync(join(dir, 'index.mdx'), 'utf8');
+      const pattern = parsePattern({ slug, file, raw, sourceFiles: listSourceFiles(join(dir, 'cdk')) }, registry, lens);
+      if (options.requireDiagrams !== false) checkRendered(pattern, paths);
+      patterns.push(pattern);
+    } catch (error) {
+      if (error instanceof ContentError) errors.push(error);
+      else throw error;
+    }
+  }
+  if (errors.length) throw new AggregateContentError(errors);
+  checkTitlesUnique(patterns);
+  return { patterns, registry, lens };
+}
+
+function checkRendered(pattern: Pattern, paths: CatalogPaths) {
+  const missing = pattern.diagrams.filter((d) => DIAGRAM_THEMES.some((t) => !existsSync(join(paths.diagrams, diagramFile(d.hash, t)))));
+  if (missing.length) {
+    throw new ContentError(
+      pattern.file,
+      missing.map((d) => ({
+        field: `body: mermaid diagram "${d.title}"`,
+        expected: `a rendered SVG in public/diagrams/${d.hash}-*.svg; the diagram text changed, so run "npm run diagrams" (it needs Chromium: apt-get install -y chromium, or set CHROMIUM_PATH) and commit the SVGs`,
+      })),
+    );
+  }
+}
+
+function checkTitlesUnique(patterns: Pattern[]) {
+  const seen = new Map<string, string>();
+  for (const p of patterns) {
+    const other = seen.get(p.title.toLowerCase());
+    if (other) throw new ContentError(p.file, [{ field: 'title', expected: `a title no other pattern uses; "${p.title}" is also used by ${other}` }]);
+    seen.set(p.title.toLowerCase(), p.file);
+  }
+}
+
+export class AggregateContentError extends Error {
+  constructor(readonly errors: ContentError[]) {
+    super(`${errors.length} content file${errors.length > 1 ? 's are' : ' is'} invalid:\n\n${errors.map((e) => e.message).join('\n\n')}`);
+    this.name = 'AggregateContentError';
+  }
+}
+
+export function readSourceFile(paths: CatalogPaths, slug: string, file: string): string {
+  return readFileSync(join(paths.content, 'patterns', slug, 'cdk', file), 'utf8');
+}

@@ -1,0 +1,119 @@
+import matter from 'gray-matter';
+import { type Diagram, extractDiagrams } from './diagrams';
+import { ContentError, zodProblems } from './errors';
+import { componentById, lensLookup } from './registries';
+import { type ComponentRegistry, type Frontmatter, frontmatterSchema, kebabId, type Lens } from './schema';
+import { closest } from './suggest';
+
+export type Pattern = Frontmatter & {
+  slug: string;
+  /** Path of index.mdx relative to the project, for error messages and edit links. */
+  file: string;
+  /** The MDX body with every mermaid fence replaced by an <ArchitectureDiagram> placeholder. */
+  body: string;
+  /** Title without a leading "The", as the A–Z list files "The Big Fan" under B. */
+  sortKey: string;
+  letter: string;
+  diagrams: Diagram[];
+  /** Files of the pattern's cdk/ folder, relative to it, sorted. */
+  sourceFiles: string[];
+};
+
+export type PatternInput = { slug: string; file: string; raw: string; sourceFiles: readonly string[] };
+
+type Problem = { field: string; expected: string };
+
+function requiredSourceFiles(slug: string): string[] {
+  return ['package.json', 'cdk.json', 'tsconfig.json', `bin/${slug}.ts`, `lib/${slug}-stack.ts`];
+}
+
+export function sortKeyOf(title: string): string {
+  return title.replace(/^the\s+/i, '').trim().toLowerCase();
+}
+
+export function sourceAnchor(path: string): string {
+  return `source-${path.replace(/[^a-zA-Z0-9]+/g, '-').replace(/^-|-$/g, '').toLowerCase()}`;
+}
+
+/** Links in the body that point into the pattern's own cdk/ folder: checked, then sent to the Source section. */
+function checkSourceLinks(body: string, files: ReadonlySet<string>, problems: Problem[]): string {
+  return body.replace(/\]\(\.\/cdk\/([^)#\s]+)\)/g, (_m, target: string) => {
+    if (!files.has(target)) {
+      problems.push({ field: `body: link ./cdk/${target}`, expected: 'a file that exists in this pattern\'s cdk/ folder' });
+    }
+    return `](#${sourceAnchor(target)})`;
+  });
+}
+
+export function parsePattern(input: PatternInput, registry: ComponentRegistry, lens: Lens): Pattern {
+  const { slug, file } = input;
+  const problems: Problem[] = [];
+  if (!kebabId.safeParse(slug).success) {
+    throw new ContentError(file, [{ field: '(folder name)', expected: `a kebab-case slug; got "${slug}"` }]);
+  }
+
+  let parsedMatter: matter.GrayMatterFile<string>;
+  try {
+    // A fresh options object: gray-matter caches results by input string otherwise.
+    parsedMatter = matter(input.raw, {});
+  } catch (error) {
+    throw new ContentError(file, [{ field: '(frontmatter)', expected: `valid YAML: ${(error as Error).message.split('\n')[0]}` }]);
+  }
+  if (Object.keys(parsedMatter.data).length === 0) {
+    throw new ContentError(file, [{ field: '(frontmatter)', expected: 'a YAML block between --- lines at the top of the file' }]);
+  }
+  const parsed = frontmatterSchema.safeParse(parsedMatter.data);
+  if (!parsed.success) throw new ContentError(file, zodProblems(parsed.error));
+  const fm = parsed.data;
+
+  const components = componentById(registry);
+  const knownIds = [...components.keys()];
+  fm.components.forEach((id, i) => {
+    if (!components.has(id)) {
+      const hint = closest(id, knownIds) ?? registry.components.find((c) => c.aliases.includes(id))?.id;
+      problems.push({
+        field: `components[${i}]`,
+        expected: `a component id from content/components.json; "${id}" is unknown${hint ? ` (did you mean "${hint}"?)` : ''}`,
+      });
+    }
+    if (fm.components.indexOf(id) !== i) problems.push({ field: `components[${i}]`, expected: `each component once; "${id}" is repeated` });
+  });
+
+  const lookup = lensLookup(lens);
+  fm.wellArchitected.forEach((entry, i) => {
+    if ('practice' in entry && !lookup.practice(entry.practice)) {
+      problems.push({ field: `wellArchitected[${i}].practice`, expected: `a practice id from content/well-architected.json; "${entry.practice}" does not exist` });
+    }
+    if ('question' in entry && !lookup.question(entry.question)) {
+      problems.push({ field: `wellArchitected[${i}].question`, expected: `a question id from content/well-architected.json; "${entry.question}" does not exist` });
+    }
+  });
+
+  if (fm.updated && fm.updated < fm.added) problems.push({ field: 'updated', expected: `a date on or after added (${fm.added})` });
+
+  const files = new Set(input.sourceFiles);
+  for (const required of requiredSourceFiles(slug)) {
+    if (!files.has(required)) problems.push({ field: `cdk/${required}`, expected: 'this file to exist: every pattern ships a complete CDK app' });
+  }
+  if (!input.sourceFiles.some((f) => /^test\/.+\.test\.ts$/.test(f))) {
+    problems.push({ field: 'cdk/test/', expected: 'at least one test/*.test.ts file' });
+  }
+
+  const { body, diagrams, problems: diagramProblems } = extractDiagrams(parsedMatter.content);
+  problems.push(...diagramProblems);
+  if (diagrams.length === 0) problems.push({ field: 'body', expected: 'a ```mermaid architecture diagram' });
+  const linked = checkSourceLinks(body, files, problems);
+
+  if (problems.length) throw new ContentError(file, problems);
+  const sortKey = sortKeyOf(fm.title);
+  return {
+    ...fm,
+    slug,
+    file,
+    body: linked,
+    sortKey,
+    letter: /^[a-z]/.test(sortKey) ? sortKey[0]!.toUpperCase() : '#',
+    diagrams,
+    sourceFiles: [...input.sourceFiles].sort(),
+  };
+}

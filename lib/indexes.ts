@@ -1,0 +1,109 @@
+// Pure functions from the validated catalog to the site's indexes. No I/O here.
+import type { Catalog, Component, Pattern, Pillar, Practice, Question, Template, WellArchitectedEntry } from './content';
+
+export const ALPHABET = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZ'];
+
+export type LetterGroup = { letter: string; patterns: Pattern[] };
+
+/** Every letter A–Z, empty ones included (as the original site showed them), plus "#" when needed. */
+export function azIndex(patterns: readonly Pattern[]): LetterGroup[] {
+  const sorted = [...patterns].sort((a, b) => a.sortKey.localeCompare(b.sortKey, 'en'));
+  const groups = ALPHABET.map((letter) => ({ letter, patterns: sorted.filter((p) => p.letter === letter) }));
+  const other = sorted.filter((p) => !ALPHABET.includes(p.letter));
+  return other.length ? [...groups, { letter: '#', patterns: other }] : groups;
+}
+
+export function patternsByComponent(patterns: readonly Pattern[]): Map<string, Pattern[]> {
+  const map = new Map<string, Pattern[]>();
+  for (const p of [...patterns].sort((a, b) => a.sortKey.localeCompare(b.sortKey))) {
+    for (const id of p.components) map.set(id, [...(map.get(id) ?? []), p]);
+  }
+  return map;
+}
+
+export type ComponentGroup = { id: string; name: string; components: { component: Component; count: number }[] };
+
+export function componentGroups(catalog: Catalog): ComponentGroup[] {
+  const byComponent = patternsByComponent(catalog.patterns);
+  return catalog.registry.groups.map((g) => ({
+    ...g,
+    components: catalog.registry.components
+      .filter((c) => c.group === g.id)
+      .map((component) => ({ component, count: byComponent.get(component.id)?.length ?? 0 })),
+  }));
+}
+
+export type Mapping = { pattern: Pattern; reason: string };
+
+export type PracticeEntry = { practice: Practice; patterns: Mapping[] };
+export type QuestionEntry = { question: Question; questionLevel: Mapping[]; practices: PracticeEntry[] };
+export type PillarEntry = { pillar: Pillar; questions: QuestionEntry[]; patternCount: number };
+
+function mapped(patterns: readonly Pattern[], match: (e: WellArchitectedEntry) => boolean): Mapping[] {
+  return patterns.flatMap((pattern) =>
+    pattern.wellArchitected.filter(match).map((e) => ({ pattern, reason: e.reason })),
+  );
+}
+
+/** The lens tree with the patterns mapped at each question and practice. */
+export function wellArchitectedIndex(catalog: Catalog): PillarEntry[] {
+  const patterns = [...catalog.patterns].sort((a, b) => a.sortKey.localeCompare(b.sortKey));
+  return catalog.lens.pillars.map((pillar) => {
+    const questions = pillar.questions.map((question) => ({
+      question,
+      questionLevel: mapped(patterns, (e) => 'question' in e && e.question === question.id),
+      practices: question.practices.map((practice) => ({
+        practice,
+        patterns: mapped(patterns, (e) => 'practice' in e && e.practice === practice.id),
+      })),
+    }));
+    const slugs = new Set(
+      questions.flatMap((q) => [...q.questionLevel, ...q.practices.flatMap((p) => p.patterns)].map((m) => m.pattern.slug)),
+    );
+    return { pillar, questions, patternCount: slugs.size };
+  });
+}
+
+export type ResolvedMapping = { pillar: Pillar; question: Question; practice?: Practice; reason: string };
+
+/** One pattern's mappings, resolved against the lens and grouped in lens order. */
+export function patternMappings(catalog: Catalog, pattern: Pattern): ResolvedMapping[] {
+  const out: ResolvedMapping[] = [];
+  for (const pillar of catalog.lens.pillars) {
+    for (const question of pillar.questions) {
+      for (const e of pattern.wellArchitected) {
+        if ('question' in e && e.question === question.id) out.push({ pillar, question, reason: e.reason });
+      }
+      for (const practice of question.practices) {
+        for (const e of pattern.wellArchitected) {
+          if ('practice' in e && e.practice === practice.id) out.push({ pillar, question, practice, reason: e.reason });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+export function catalogCounts(catalog: Catalog) {
+  const creators = new Set(catalog.patterns.flatMap((p) => p.creators.map((c) => c.name)));
+  const components = new Set(catalog.patterns.flatMap((p) => p.components));
+  return { patterns: catalog.patterns.length, components: components.size, creators: creators.size };
+}
+
+/** Resource counts by type, most frequent first; CDK's own metadata resource is not part of the design. */
+export function resourceCounts(templates: readonly Template[]): { type: string; count: number }[] {
+  const counts = new Map<string, number>();
+  for (const t of templates) {
+    for (const r of Object.values(t.Resources)) {
+      if (r.Type === 'AWS::CDK::Metadata') continue;
+      counts.set(r.Type, (counts.get(r.Type) ?? 0) + 1);
+    }
+  }
+  return [...counts].map(([type, count]) => ({ type, count })).sort((a, b) => b.count - a.count || a.type.localeCompare(b.type));
+}
+
+/** Registry entries for a pattern's component ids, in the order the author listed them. */
+export function resolveComponents(catalog: Catalog, ids: readonly string[]): Component[] {
+  const byId = new Map(catalog.registry.components.map((c) => [c.id, c]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}

@@ -1,0 +1,13 @@
+/**
+ * Mermaid sizes its SVG to the container it rendered in; as an <img> it must carry its
+ * own intrinsic size and a background that suits the theme it was drawn for.
+ */
+export function tidySvg(svg: string, theme: 'light' | 'dark'): string {
+  const background = theme === 'dark' ? '#020617' : '#ffffff';
+  return svg
+    .replace(/<svg([^>]*)\sstyle="[^"]*"/, (_m, attrs: string) => `<svg${attrs} style="background-color:${background}"`)
+    .replace(/<svg([^>]*?)\swidth="100%"/, (_m, attrs: string) => {
+      const viewBox = /viewBox="[\d.\-]+ [\d.\-]+ ([\d.]+) ([\d.]+)"/.exec(attrs);
+      return viewBox ? `<svg${attrs} width="${Math.ceil(Number(viewBox[1]))}" height="${Math.ceil(Number(viewBox[2]))}"` : `<svg${attrs}`;
+    });
+}
