@@ -30,6 +30,7 @@ const malformed: [name: string, field: string, expected: RegExp][] = [
   ['unknown-key', 'tags', /unknown key/],
   ['unknown-component', 'components[1]', /"dynamo-db" is unknown \(did you mean "dynamodb"\?\)/],
   ['unknown-practice', 'wellArchitected[0].practice', /"REL 9\.9" does not exist/],
+  ['heading-takes-section-id', 'body: heading "Source"', /anchor is not "source"/],
   ['unknown-question', 'wellArchitected[0].question', /"OPS 7" does not exist/],
   ['malformed-practice-id', 'wellArchitected[0].practice', /expected a practice id such as "REL 2\.1"/],
   ['two-sentence-summary', 'summary', /a single sentence/],

@@ -1,3 +1,4 @@
+import GithubSlugger from 'github-slugger';
 import matter from 'gray-matter';
 import { type Diagram, extractDiagrams } from './diagrams';
 import { ContentError, zodProblems } from './errors';
@@ -43,6 +44,20 @@ function checkSourceLinks(body: string, files: ReadonlySet<string>, problems: Pr
     }
     return `](#${sourceAnchor(target)})`;
   });
+}
+
+/** Ids the pattern page gives its own sections; a body heading must not take them. */
+export const RESERVED_SECTION_IDS = ['mapping', 'creators', 'source', 'template'] as const;
+
+function checkHeadingIds(body: string, problems: Problem[]) {
+  const slugger = new GithubSlugger();
+  const prose = body.replace(/^```[\s\S]*?^```/gm, '');
+  for (const [, text] of prose.matchAll(/^#{1,6}\s+(.+?)\s*#*$/gm)) {
+    const id = slugger.slug(text!);
+    if ((RESERVED_SECTION_IDS as readonly string[]).includes(id) || id.startsWith('source-')) {
+      problems.push({ field: `body: heading "${text}"`, expected: `a heading whose anchor is not "${id}", which the page uses for its own section` });
+    }
+  }
 }
 
 export function parsePattern(input: PatternInput, registry: ComponentRegistry, lens: Lens): Pattern {
@@ -103,6 +118,7 @@ export function parsePattern(input: PatternInput, registry: ComponentRegistry, l
   problems.push(...diagramProblems);
   if (diagrams.length === 0) problems.push({ field: 'body', expected: 'a ```mermaid architecture diagram' });
   const linked = checkSourceLinks(body, files, problems);
+  checkHeadingIds(body, problems);
 
   if (problems.length) throw new ContentError(file, problems);
   const sortKey = sortKeyOf(fm.title);

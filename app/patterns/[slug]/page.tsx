@@ -58,8 +58,8 @@ export default async function PatternPage({ params }: Props) {
         </p>
         <nav aria-label="On this page" className="mt-6 flex flex-wrap gap-3 text-sm">
           {[
-            ['#well-architected', 'Well-Architected'],
-            ['#credits', 'Credits'],
+            ['#mapping', 'Well-Architected'],
+            ['#creators', 'Creators'],
             ['#source', 'Source'],
             ['#template', 'CloudFormation'],
           ].map(([href, label]) => (
@@ -74,10 +74,10 @@ export default async function PatternPage({ params }: Props) {
         <MdxBody pattern={pattern} />
       </div>
 
-      <Section id="well-architected" title="Well-Architected mapping">
+      <Section id="mapping" title="Well-Architected mapping">
         <WaMapping mappings={patternMappings(catalog, pattern)} />
       </Section>
-      <Section id="credits" title="Creators and links">
+      <Section id="creators" title="Creators and links">
         <PatternCredits pattern={pattern} />
       </Section>
       <Section id="source" title="Source">

@@ -1,0 +1,61 @@
+import { expect, test } from '@playwright/test';
+import { catalog } from './catalog';
+
+test('the skip link is the first stop for the keyboard and moves focus to the content', async ({ page }) => {
+  await page.goto('/patterns/');
+  await page.keyboard.press('Tab');
+  const skip = page.getByRole('link', { name: 'Skip to content' });
+  await expect(skip).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/#main$/);
+});
+
+test('a pattern can be opened and its source read with the keyboard alone', async ({ page }) => {
+  const pattern = catalog.patterns[0]!;
+  await page.goto('/patterns/');
+  const link = page.locator(`[data-pattern="${pattern.slug}"] h3 a`);
+  await link.focus();
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(new RegExp(`/patterns/${pattern.slug}/$`));
+  const summary = page.locator('[data-source-file="package.json"] summary');
+  await summary.focus();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('[data-source-file="package.json"] pre.shiki')).toBeVisible();
+});
+
+test('images carry alt text and form fields carry labels on every main page', async ({ page }) => {
+  for (const path of ['/', '/patterns/', '/components/', '/well-architected/', ...catalog.patterns.map((p) => `/patterns/${p.slug}/`)]) {
+    await page.goto(path);
+    expect(await page.locator('img:not([alt])').count(), path).toBe(0);
+    const unlabeled = await page.locator('input').evaluateAll((inputs) =>
+      inputs.filter((i) => !(i as HTMLInputElement).labels?.length && !i.getAttribute('aria-label')).length,
+    );
+    expect(unlabeled, path).toBe(0);
+  }
+});
+
+test.describe('without JavaScript', () => {
+  test.use({ javaScriptEnabled: false });
+
+  test('the A–Z list, component pages and the lens page still list every pattern', async ({ page }) => {
+    await page.goto('/patterns/');
+    await expect(page.locator('[data-pattern]')).toHaveCount(catalog.patterns.length);
+    const pattern = catalog.patterns[0]!;
+    await page.goto(`/components/${pattern.components[0]}/`);
+    await expect(page.locator(`[data-pattern="${pattern.slug}"]`)).toBeVisible();
+    await page.goto('/well-architected/');
+    await expect(page.locator('[data-mapped-pattern]').first()).toBeVisible();
+  });
+});
+
+test('the header search lands on the A–Z list filtered by the query', async ({ page }) => {
+  const pattern = catalog.patterns.find((p) => p.slug === 'the-big-fan') ?? catalog.patterns[0]!;
+  const word = pattern.title.split(' ').pop()!;
+  await page.goto('/about/');
+  await page.getByRole('searchbox', { name: 'Search patterns' }).fill(word);
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(new RegExp(`/patterns/\\?q=${word}$`));
+  await expect(page.locator(`[data-pattern="${pattern.slug}"]`)).toBeVisible();
+  const others = catalog.patterns.filter((p) => !`${p.title} ${p.summary}`.toLowerCase().includes(word.toLowerCase()));
+  for (const other of others) await expect(page.locator(`[data-pattern="${other.slug}"]`)).toBeHidden();
+});

@@ -1,0 +1,70 @@
+import { expect, test } from '@playwright/test';
+import { resourceCounts } from '../lib/indexes';
+import { catalog, synthOutput } from './catalog';
+
+for (const pattern of catalog.patterns) {
+  test.describe(pattern.slug, () => {
+    test.beforeEach(async ({ page }) => {
+      await page.goto(`/patterns/${pattern.slug}/`);
+    });
+
+    test('shows its summary, body, components, mapping and credits', async ({ page }) => {
+      await expect(page.getByText(pattern.summary, { exact: true })).toBeVisible();
+      await expect(page.locator('.prose h2').first()).toBeVisible();
+      const chips = page.locator('article > header').getByRole('list', { name: 'AWS components' }).getByRole('link');
+      await expect(chips).toHaveCount(pattern.components.length);
+      await expect(page.locator('#mapping [data-wa]')).toHaveCount(pattern.wellArchitected.length);
+      for (const creator of pattern.creators) await expect(page.locator('#creators')).toContainText(creator.name);
+    });
+
+    test('draws its architecture as a pre-rendered image with a text alternative, and ships no Mermaid', async ({ page }) => {
+      for (const diagram of pattern.diagrams) {
+        const img = page.locator(`[data-diagram="${diagram.hash}"] img`);
+        await img.scrollIntoViewIfNeeded();
+        await expect(img).toHaveAttribute('alt', diagram.description);
+        await expect.poll(() => img.evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBeGreaterThan(100);
+      }
+      const scripts = await page.locator('script[src]').evaluateAll((s) => s.map((e) => (e as HTMLScriptElement).src));
+      expect(scripts.filter((s) => /mermaid/i.test(s))).toEqual([]);
+      const html = await (await page.request.get(`/patterns/${pattern.slug}/`)).text();
+      expect(html).not.toContain('<svg id="arch');
+    });
+
+    test('lists every file of its CDK app, highlighted, each with a repository link', async ({ page }) => {
+      const files = page.locator('[data-source-file]');
+      await expect(files).toHaveCount(pattern.sourceFiles.length);
+      const stackFile = `lib/${pattern.slug}-stack.ts`;
+      const entry = page.locator(`[data-source-file="${stackFile}"]`);
+      await entry.locator('summary').click();
+      await expect(entry.locator('pre.shiki')).toBeVisible();
+      await expect(entry.locator('pre.shiki span[style*="--shiki-dark"]').first()).toBeAttached();
+      await expect(entry.getByRole('link', { name: 'View in repository' })).toHaveAttribute(
+        'href',
+        new RegExp(`/blob/main/content/patterns/${pattern.slug}/cdk/${stackFile}$`),
+      );
+    });
+
+    test('copies a source file exactly', async ({ page, context }) => {
+      await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+      const entry = page.locator(`[data-source-file="package.json"]`);
+      await entry.locator('summary').click();
+      await entry.getByRole('button', { name: 'Copy' }).click();
+      await expect(entry.getByRole('button', { name: 'Copied' })).toBeVisible();
+      const copied = await page.evaluate(() => navigator.clipboard.readText());
+      expect(JSON.parse(copied).name).toBe(pattern.slug);
+    });
+
+    test('shows the synthesized template with its resource counts', async ({ page }) => {
+      const synth = synthOutput(pattern.slug);
+      const counts = resourceCounts(synth.stacks.map((s) => s.template));
+      for (const { type, count } of counts) {
+        await expect(page.locator(`[data-resource-type="${type}"] td`).last()).toHaveText(String(count));
+      }
+      await expect(page.locator('[data-resource-total]')).toHaveText(String(counts.reduce((n, c) => n + c.count, 0)));
+      const details = page.locator('#template details').first();
+      await expect(details.locator('pre')).toBeHidden();
+      await details.locator('summary').click();
+      await expect(details.locator('pre')).toContainText('"Resources"');
+    });
+  });
+}
