@@ -6,7 +6,7 @@ import { type Diagram, diagramFile } from '@/lib/content';
  */
 export function ArchitectureDiagram({ diagram }: { diagram: Diagram }) {
   return (
-    <figure className="not-prose my-8" data-diagram={diagram.hash}>
+    <figure className="not-prose my-8 max-w-[calc(100vw-3rem)] lg:w-[68rem]" data-diagram={diagram.hash}>
       <picture>
         <source srcSet={`/diagrams/${diagramFile(diagram.hash, 'dark')}`} media="(prefers-color-scheme: dark)" />
         <img
@@ -17,7 +17,12 @@ export function ArchitectureDiagram({ diagram }: { diagram: Diagram }) {
           decoding="async"
         />
       </picture>
-      <figcaption className="mt-2 text-center text-sm text-slate-500">{diagram.title}</figcaption>
+      <figcaption className="mt-2 text-center text-sm text-slate-500">
+        {diagram.title} ·{' '}
+        <a href={`/diagrams/${diagramFile(diagram.hash, 'light')}`} className="underline-offset-2 hover:underline">
+          open full size
+        </a>
+      </figcaption>
     </figure>
   );
 }

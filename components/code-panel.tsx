@@ -12,7 +12,7 @@ export function CodePanel({ id, title, html, actions }: { id: string; title: Rea
           <CopyButton targetId={id} label="Copy" />
         </span>
       </div>
-      <div id={id} className="[&_pre]:rounded-none" dangerouslySetInnerHTML={{ __html: html }} />
+      <div id={id} className="max-h-[36rem] overflow-auto [&_pre]:rounded-none" dangerouslySetInnerHTML={{ __html: html }} />
     </div>
   );
 }
