@@ -1,6 +1,6 @@
 import { CodePanel } from '@/components/code-panel';
 import { getSourceFile, type Pattern, sourceAnchor } from '@/lib/content';
-import { highlight, languageOf } from '@/lib/highlight';
+import { highlight, languageOf, mergeCss } from '@/lib/highlight';
 import { repositoryUrl, siteConfig } from '@/lib/site-config';
 
 function startCommands(slug: string): string {
@@ -19,14 +19,16 @@ function startCommands(slug: string): string {
 export async function PatternSource({ pattern }: { pattern: Pattern }) {
   const base = `content/patterns/${pattern.slug}/cdk`;
   const files = await Promise.all(
-    pattern.sourceFiles.map(async (file) => ({ file, html: await highlight(getSourceFile(pattern.slug, file), languageOf(file)) })),
+    pattern.sourceFiles.map(async (file) => ({ file, ...(await highlight(getSourceFile(pattern.slug, file), languageOf(file))) })),
   );
   const start = await highlight(startCommands(pattern.slug), 'shellscript');
+  const css = mergeCss([start.css, ...files.map((f) => f.css)]);
   return (
     <div className="space-y-6">
+      <style>{css}</style>
       <div>
         <h3 className="mb-2 font-semibold">Start from this pattern</h3>
-        <CodePanel id="start-commands" title="terminal" html={start} />
+        <CodePanel id="start-commands" title="terminal" html={start.html} />
       </div>
       <div>
         <h3 className="mb-2 font-semibold">
