@@ -7,7 +7,10 @@ import { siteConfig } from '@/lib/site-config';
 export default function HomePage() {
   const catalog = getCatalog();
   const counts = catalogCounts(catalog);
-  const groups = componentGroups(catalog).filter((g) => g.components.some((c) => c.count > 0));
+  // Like the original site: its components, plus any a pattern uses; unused ones stay visible but quiet.
+  const groups = componentGroups(catalog)
+    .map((g) => ({ ...g, components: g.components.filter((c) => c.count > 0 || c.component.onOriginalSite) }))
+    .filter((g) => g.components.length > 0);
   const pillars = wellArchitectedIndex(catalog);
   const latest = [...catalog.patterns].sort((a, b) => b.added.localeCompare(a.added) || a.sortKey.localeCompare(b.sortKey)).slice(0, 3);
 
@@ -63,11 +66,12 @@ export default function HomePage() {
             <div key={g.id}>
               <h3 className="text-sm font-semibold uppercase tracking-wide text-slate-500">{g.name}</h3>
               <ul className="mt-2 space-y-1">
-                {g.components
-                  .filter((c) => c.count > 0)
-                  .map(({ component, count }) => (
+                {g.components.map(({ component, count }) => (
                     <li key={component.id}>
-                      <Link href={`/components/${component.id}/`} className="flex justify-between rounded-md border border-slate-200 px-3 py-2 hover:border-orange-400 dark:border-slate-800">
+                      <Link
+                        href={`/components/${component.id}/`}
+                        className={`flex justify-between rounded-md border border-slate-200 px-3 py-2 hover:border-orange-400 dark:border-slate-800 ${count ? '' : 'text-slate-400 dark:text-slate-600'}`}
+                      >
                         <span>{component.name}</span>
                         <span className="text-sm text-slate-500">{count}</span>
                       </Link>

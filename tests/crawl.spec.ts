@@ -8,6 +8,7 @@ test('every page is reachable, answers 200, has one h1 and logs no error', async
   const origin = new URL(baseURL!).origin;
   const queue = ['/'];
   const seen = new Set(queue);
+  const files = new Set<string>();
   const problems: string[] = [];
   let current = '/';
   page.on('console', (m) => m.type() === 'error' && problems.push(`${current}: console error: ${m.text()}`));
@@ -32,8 +33,16 @@ test('every page is reachable, answers 200, has one h1 and logs no error', async
       if (url.origin !== origin) continue;
       const path = url.pathname;
       // A link to a page in this site must be to a real page, written with its trailing slash.
-      if (!path.endsWith('/') && !/\.[a-z]+$/.test(path)) problems.push(`${current}: link without trailing slash: ${path}`);
-      if (!seen.has(path)) {
+      const isFile = /\.[a-z]+$/.test(path);
+      if (!path.endsWith('/') && !isFile) problems.push(`${current}: link without trailing slash: ${path}`);
+      if (isFile && !files.has(path)) {
+        // Files (diagram SVGs) are checked to exist, not crawled as pages.
+        files.add(path);
+        const status = (await page.request.get(path)).status();
+        if (status !== 200) problems.push(`${current}: ${status} for linked file ${path}`);
+        continue;
+      }
+      if (!isFile && !seen.has(path)) {
         seen.add(path);
         queue.push(path);
       }
