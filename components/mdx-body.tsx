@@ -15,7 +15,7 @@ export function MdxBody({ pattern }: { pattern: Pattern }) {
     },
   };
   return (
-    <div className="prose prose-slate max-w-none dark:prose-invert prose-headings:scroll-mt-20 prose-pre:bg-transparent prose-pre:p-0">
+    <div className="prose prose-slate max-w-none dark:prose-invert prose-headings:scroll-mt-20 prose-pre:bg-transparent prose-pre:p-0 prose-code:before:content-none prose-code:after:content-none">
       <MDXRemote
         source={pattern.body}
         components={components}

@@ -3,21 +3,14 @@
 // committed, so a build needs a browser only when a diagram's text has changed.
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Catalog, defaultPaths, loadCatalog } from '../lib/content/load';
-import { exitOnContentError } from './report-content-errors';
+import { defaultPaths } from '../lib/content/load';
+import { loadCatalogOrExit } from './report-content-errors';
 import { DIAGRAM_THEMES, type Diagram, diagramFile, type DiagramTheme } from '../lib/content/diagrams';
 import { chromiumPath } from './chromium-path';
 import { tidySvg } from './tidy-svg';
 
 const paths = defaultPaths();
-function loadOrExit(): Catalog {
-  try {
-    return loadCatalog(paths, { requireDiagrams: false });
-  } catch (error) {
-    exitOnContentError(error);
-  }
-}
-const { patterns } = loadOrExit();
+const { patterns } = loadCatalogOrExit(paths, { requireDiagrams: false });
 const wanted = new Map<string, Diagram>();
 for (const p of patterns) for (const d of p.diagrams) wanted.set(d.hash, d);
 

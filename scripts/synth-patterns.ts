@@ -1,20 +1,13 @@
 // Synthesizes every pattern's CDK app offline and keeps templates + cdk-nag findings
 // in .generated/, where the site build reads them. Two at a time: CI has two cores.
 import { availableParallelism } from 'node:os';
-import { type Catalog, defaultPaths, loadCatalog } from '../lib/content/load';
-import { exitOnContentError } from './report-content-errors';
+import { defaultPaths } from '../lib/content/load';
+import { loadCatalogOrExit } from './report-content-errors';
 import { cdkLibVersion, collectSynthOutput, synthesize, writeSynthOutput } from '../lib/content/synth';
 
 const paths = defaultPaths();
-function loadOrExit(): Catalog {
-  try {
-    return loadCatalog(paths, { requireDiagrams: false });
-  } catch (error) {
-    exitOnContentError(error);
-  }
-}
 const only = process.argv.slice(2);
-const slugs = loadOrExit()
+const slugs = loadCatalogOrExit(paths, { requireDiagrams: false })
   .patterns.map((p) => p.slug)
   .filter((s) => only.length === 0 || only.includes(s));
 const version = cdkLibVersion(paths.root);
