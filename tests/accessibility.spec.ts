@@ -59,3 +59,21 @@ test('the header search lands on the A–Z list filtered by the query', async ({
   const others = catalog.patterns.filter((p) => !`${p.title} ${p.summary}`.toLowerCase().includes(word.toLowerCase()));
   for (const other of others) await expect(page.locator(`[data-pattern="${other.slug}"]`)).toBeHidden();
 });
+
+test.describe('in a dark colour scheme', () => {
+  test.use({ colorScheme: 'dark' });
+
+  test('diagrams switch to their dark rendering and code to its dark palette', async ({ page, browser }) => {
+    const pattern = catalog.patterns[0]!;
+    await page.goto(`/patterns/${pattern.slug}/`);
+    const img = page.locator('figure[data-diagram] img').first();
+    await img.scrollIntoViewIfNeeded();
+    await expect.poll(() => img.evaluate((el) => (el as HTMLImageElement).currentSrc)).toMatch(/-dark\.svg$/);
+
+    const firstToken = (p: typeof page) => p.locator('#start-commands pre.shiki span span').first().evaluate((s) => getComputedStyle(s).color);
+    const light = await browser.newPage({ colorScheme: 'light' });
+    await light.goto(`/patterns/${pattern.slug}/`);
+    expect(await firstToken(page)).not.toBe(await firstToken(light));
+    await light.close();
+  });
+});
