@@ -1,7 +1,7 @@
 import Link from 'next/link';
-import { PatternCard } from '@/components/pattern-card';
+import { PatternGrid } from '@/components/pattern-grid';
 import { getCatalog } from '@/lib/content';
-import { catalogCounts, componentGroups, resolveComponents, wellArchitectedIndex } from '@/lib/indexes';
+import { catalogCounts, componentGroups, wellArchitectedIndex } from '@/lib/indexes';
 import { siteConfig } from '@/lib/site-config';
 
 export default function HomePage() {
@@ -107,10 +107,8 @@ export default function HomePage() {
 
       <section aria-labelledby="latest">
         <h2 id="latest" className="text-2xl font-semibold tracking-tight">Recently added</h2>
-        <div className="mt-6 grid gap-4 md:grid-cols-3">
-          {latest.map((p) => (
-            <PatternCard key={p.slug} pattern={p} components={resolveComponents(catalog, p.components)} />
-          ))}
+        <div className="mt-6">
+          <PatternGrid catalog={catalog} patterns={latest} columns={3} />
         </div>
       </section>
     </div>

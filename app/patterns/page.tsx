@@ -1,9 +1,9 @@
 import type { Metadata } from 'next';
 import { PageHeader } from '@/components/page-header';
-import { PatternCard } from '@/components/pattern-card';
+import { PatternGrid } from '@/components/pattern-grid';
 import { PatternFilter } from '@/components/pattern-filter';
 import { getCatalog } from '@/lib/content';
-import { azIndex, resolveComponents } from '@/lib/indexes';
+import { azIndex } from '@/lib/indexes';
 
 export const metadata: Metadata = { title: 'All patterns A–Z' };
 
@@ -43,10 +43,8 @@ export default function PatternsPage() {
               {letter}
             </h2>
             {patterns.length ? (
-              <div className="mt-4 grid gap-4 md:grid-cols-2">
-                {patterns.map((p) => (
-                  <PatternCard key={p.slug} pattern={p} components={resolveComponents(catalog, p.components)} />
-                ))}
+              <div className="mt-4">
+                <PatternGrid catalog={catalog} patterns={patterns} />
               </div>
             ) : (
               <p className="mt-3 text-sm text-slate-400">No patterns under {letter} yet.</p>

@@ -2,9 +2,9 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { PageHeader } from '@/components/page-header';
-import { PatternCard } from '@/components/pattern-card';
+import { PatternGrid } from '@/components/pattern-grid';
 import { getCatalog } from '@/lib/content';
-import { patternsByComponent, resolveComponents } from '@/lib/indexes';
+import { patternsByComponent } from '@/lib/indexes';
 
 type Props = { params: Promise<{ id: string }> };
 
@@ -37,11 +37,7 @@ export default async function ComponentPage({ params }: Props) {
         {patterns.length} pattern{patterns.length === 1 ? '' : 's'} using {component.name}
       </h2>
       {patterns.length ? (
-        <div className="grid gap-4 md:grid-cols-2">
-          {patterns.map((p) => (
-            <PatternCard key={p.slug} pattern={p} components={resolveComponents(catalog, p.components)} />
-          ))}
-        </div>
+        <PatternGrid catalog={catalog} patterns={patterns} />
       ) : (
         <p className="text-slate-500">
           No pattern uses {component.name} yet. <Link href="/patterns/" className="underline">See all patterns</Link>.
