@@ -30,7 +30,7 @@ export default function HomePage() {
             ['Creators', counts.creators],
           ].map(([label, value]) => (
             <div key={label} className="rounded-lg border border-slate-200 p-3 dark:border-slate-800">
-              <dt className="text-xs uppercase tracking-wide text-slate-500">{label}</dt>
+              <dt className="text-xs uppercase tracking-wide text-slate-500 dark:text-slate-400">{label}</dt>
               <dd className="text-2xl font-semibold" data-count={String(label).toLowerCase()}>
                 {value}
               </dd>
@@ -48,7 +48,7 @@ export default function HomePage() {
             placeholder="webhook, dynamodb, circuit breaker…"
             className="flex-1 rounded-md border border-slate-300 px-3 py-2 dark:border-slate-700 dark:bg-slate-900"
           />
-          <button type="submit" className="rounded-md bg-orange-600 px-4 py-2 font-medium text-white hover:bg-orange-700">
+          <button type="submit" className="rounded-md bg-orange-700 px-4 py-2 font-medium text-white hover:bg-orange-800">
             Search
           </button>
         </form>
@@ -64,16 +64,16 @@ export default function HomePage() {
         <div className="mt-6 grid gap-6 sm:grid-cols-2 lg:grid-cols-3">
           {groups.map((g) => (
             <div key={g.id}>
-              <h3 className="text-sm font-semibold uppercase tracking-wide text-slate-500">{g.name}</h3>
+              <h3 className="text-sm font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400">{g.name}</h3>
               <ul className="mt-2 space-y-1">
                 {g.components.map(({ component, count }) => (
                     <li key={component.id}>
                       <Link
                         href={`/components/${component.id}/`}
-                        className={`flex justify-between rounded-md border border-slate-200 px-3 py-2 hover:border-orange-400 dark:border-slate-800 ${count ? '' : 'text-slate-400 dark:text-slate-600'}`}
+                        className={`flex justify-between rounded-md border border-slate-200 px-3 py-2 hover:border-orange-400 dark:border-slate-800 ${count ? '' : 'text-slate-500 dark:text-slate-400'}`}
                       >
                         <span>{component.name}</span>
-                        <span className="text-sm text-slate-500">{count}</span>
+                        <span className="text-sm text-slate-500 dark:text-slate-400">{count}</span>
                       </Link>
                     </li>
                   ))}
@@ -94,9 +94,9 @@ export default function HomePage() {
           {pillars.map(({ pillar, patternCount }) => (
             <li key={pillar.id}>
               <Link href={`/well-architected/#${pillar.id}`} className="block h-full rounded-xl border border-slate-200 p-4 hover:border-orange-400 dark:border-slate-800">
-                <span className="text-xs font-semibold text-orange-600 dark:text-orange-400">{pillar.code}</span>
+                <span className="text-xs font-semibold text-orange-700 dark:text-orange-400">{pillar.code}</span>
                 <span className="mt-1 block font-semibold">{pillar.name}</span>
-                <span className="mt-2 block text-sm text-slate-500">
+                <span className="mt-2 block text-sm text-slate-500 dark:text-slate-400">
                   {patternCount} pattern{patternCount === 1 ? '' : 's'}
                 </span>
               </Link>

@@ -17,7 +17,7 @@ export function ArchitectureDiagram({ diagram }: { diagram: Diagram }) {
           decoding="async"
         />
       </picture>
-      <figcaption className="mt-2 text-center text-sm text-slate-500">
+      <figcaption className="mt-2 text-center text-sm text-slate-500 dark:text-slate-400">
         {diagram.title} ·{' '}
         <a href={`/diagrams/${diagramFile(diagram.hash, 'light')}`} className="underline-offset-2 hover:underline">
           open full size

@@ -2,7 +2,8 @@ import type { ReactNode } from 'react';
 import { CopyButton } from '@/components/copy-button';
 
 /** A titled code block with a copy button; `html` is build-time highlighted markup. */
-export function CodePanel({ id, title, html, actions }: { id: string; title: ReactNode; html: string; actions?: ReactNode }) {
+/** The scroll box is focusable so keyboard users can scroll long files too. */
+export function CodePanel({ id, title, html, actions }: { id: string; title: string; html: string; actions?: ReactNode }) {
   return (
     <div className="overflow-hidden rounded-lg border border-slate-200 dark:border-slate-800">
       <div className="flex items-center gap-3 border-b border-slate-200 bg-slate-50 px-3 py-2 text-sm dark:border-slate-800 dark:bg-slate-900">
@@ -12,7 +13,7 @@ export function CodePanel({ id, title, html, actions }: { id: string; title: Rea
           <CopyButton targetId={id} label="Copy" />
         </span>
       </div>
-      <div id={id} className="max-h-[36rem] overflow-auto [&_pre]:rounded-none" dangerouslySetInnerHTML={{ __html: html }} />
+      <div id={id} tabIndex={0} role="region" aria-label={title} className="max-h-[36rem] overflow-auto [&_pre]:rounded-none" dangerouslySetInnerHTML={{ __html: html }} />
     </div>
   );
 }

@@ -45,7 +45,7 @@ export function PatternCredits({ pattern }: { pattern: Pattern }) {
               <li key={l.url}>
                 <span className="mr-2 rounded bg-slate-100 px-1.5 py-0.5 text-xs dark:bg-slate-800">{KIND_LABEL[l.kind]}</span>
                 <a href={l.url} className="text-orange-700 hover:underline dark:text-orange-300">{l.title}</a>
-                {l.author && <span className="text-slate-500"> · {l.author}</span>}
+                {l.author && <span className="text-slate-500 dark:text-slate-400"> · {l.author}</span>}
               </li>
             ))}
           </ul>

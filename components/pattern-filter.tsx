@@ -44,7 +44,7 @@ export function PatternFilter() {
         placeholder="Type a name or a component"
         className="mt-1 w-full rounded-md border border-slate-300 px-3 py-2 dark:border-slate-700 dark:bg-slate-900"
       />
-      <p ref={status} role="status" className="mt-1 min-h-5 text-sm text-slate-500" />
+      <p ref={status} role="status" className="mt-1 min-h-5 text-sm text-slate-500 dark:text-slate-400" />
     </div>
   );
 }

@@ -32,7 +32,7 @@ export async function PatternSource({ pattern }: { pattern: Pattern }) {
       </div>
       <div>
         <h3 className="mb-2 font-semibold">
-          Files <span className="font-normal text-slate-500">({files.length})</span>
+          Files <span className="font-normal text-slate-500 dark:text-slate-400">({files.length})</span>
         </h3>
         <p className="mb-3 text-sm">
           <a href={repositoryUrl(base, 'tree')} className="text-orange-700 hover:underline dark:text-orange-300">

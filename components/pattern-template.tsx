@@ -40,7 +40,7 @@ export function PatternTemplate({ synth }: { synth: SynthOutput }) {
             <div className="flex justify-end px-3">
               <CopyButton targetId={id} label="Copy template" />
             </div>
-            <pre id={id} className="max-h-[32rem] overflow-auto p-3 text-xs">
+            <pre id={id} tabIndex={0} aria-label={`${stack.name} CloudFormation template`} className="max-h-[32rem] overflow-auto p-3 text-xs">
               {JSON.stringify(stack.template, null, 2)}
             </pre>
           </details>

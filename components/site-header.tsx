@@ -38,7 +38,7 @@ export function SiteHeader() {
             name="q"
             type="search"
             placeholder="Search patterns…"
-            className="w-44 rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm placeholder:text-slate-400 dark:border-slate-700 dark:bg-slate-900"
+            className="w-44 rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm placeholder:text-slate-500 dark:border-slate-700 dark:bg-slate-900"
           />
         </form>
       </div>

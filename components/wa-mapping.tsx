@@ -20,7 +20,7 @@ export function WaMapping({ mappings }: { mappings: readonly ResolvedMapping[] }
                 const id = m.practice?.id ?? m.question.id;
                 return (
                   <li key={id} className="rounded-lg border border-slate-200 p-4 dark:border-slate-800" data-wa={id}>
-                    <p className="text-sm text-slate-500">
+                    <p className="text-sm text-slate-500 dark:text-slate-400">
                       <Link href={`/well-architected/#${anchorOf(m.question.id)}`} className="hover:underline">
                         {m.question.id} · {m.question.question}
                       </Link>

@@ -19,7 +19,7 @@ export function languageOf(file: string): string {
   return LANGUAGES[ext] ?? 'text';
 }
 
-export const SHIKI_THEMES = { light: 'github-light', dark: 'github-dark' } as const;
+export const SHIKI_THEMES = { light: 'github-light-default', dark: 'github-dark-default' } as const;
 
 export type Highlighted = { html: string; css: string };
 

@@ -16,7 +16,7 @@ export default function ComponentsPage() {
       <div className="grid gap-10 md:grid-cols-2 lg:grid-cols-3">
         {groups.map((g) => (
           <section key={g.id} aria-labelledby={`group-${g.id}`}>
-            <h2 id={`group-${g.id}`} className="text-sm font-semibold uppercase tracking-wide text-slate-500">
+            <h2 id={`group-${g.id}`} className="text-sm font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400">
               {g.name}
             </h2>
             <ul className="mt-3 space-y-1">
@@ -24,7 +24,7 @@ export default function ComponentsPage() {
                 <li key={component.id} data-component={component.id}>
                   <Link
                     href={`/components/${component.id}/`}
-                    className={`flex justify-between rounded-md px-3 py-1.5 hover:bg-slate-100 dark:hover:bg-slate-900 ${count ? '' : 'text-slate-400 dark:text-slate-600'}`}
+                    className={`flex justify-between rounded-md px-3 py-1.5 hover:bg-slate-100 dark:hover:bg-slate-900 ${count ? '' : 'text-slate-500 dark:text-slate-400'}`}
                   >
                     <span>{component.name}</span>
                     <span className="tabular-nums" aria-label={`${count} pattern${count === 1 ? '' : 's'}`}>

@@ -27,7 +27,7 @@ export default function PatternsPage() {
                   {letter}
                 </a>
               ) : (
-                <span className="grid h-8 w-8 place-items-center text-slate-300 dark:text-slate-700" aria-label={`${letter}: no patterns`}>
+                <span className="grid h-8 w-8 place-items-center text-slate-500 dark:text-slate-400" aria-label={`${letter}: no patterns`}>
                   {letter}
                 </span>
               )}
@@ -47,7 +47,7 @@ export default function PatternsPage() {
                 <PatternGrid catalog={catalog} patterns={patterns} />
               </div>
             ) : (
-              <p className="mt-3 text-sm text-slate-400">No patterns under {letter} yet.</p>
+              <p className="mt-3 text-sm text-slate-500 dark:text-slate-400">No patterns under {letter} yet.</p>
             )}
           </section>
         ))}

@@ -48,7 +48,7 @@ export default function WellArchitectedPage() {
         {index.map(({ pillar, questions }) => (
           <section key={pillar.id} id={pillar.id} aria-labelledby={`${pillar.id}-heading`} className="scroll-mt-20">
             <h2 id={`${pillar.id}-heading`} className="text-2xl font-semibold tracking-tight">
-              <span className="text-orange-600 dark:text-orange-400">{pillar.code}</span> {pillar.name}
+              <span className="text-orange-700 dark:text-orange-400">{pillar.code}</span> {pillar.name}
             </h2>
             <p className="mt-1 text-slate-600 dark:text-slate-400">{pillar.summary}</p>
             {questions.map(({ question, questionLevel, practices }) => (
@@ -72,7 +72,7 @@ export default function WellArchitectedPage() {
                       {patterns.length ? (
                         <MappedPatterns mappings={patterns} />
                       ) : (
-                        <p className="mt-2 text-sm italic text-slate-400" data-no-pattern>
+                        <p className="mt-2 text-sm italic text-slate-500 dark:text-slate-400" data-no-pattern>
                           No pattern demonstrates this practice yet.
                         </p>
                       )}

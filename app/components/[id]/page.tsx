@@ -39,7 +39,7 @@ export default async function ComponentPage({ params }: Props) {
       {patterns.length ? (
         <PatternGrid catalog={catalog} patterns={patterns} />
       ) : (
-        <p className="text-slate-500">
+        <p className="text-slate-500 dark:text-slate-400">
           No pattern uses {component.name} yet. <Link href="/patterns/" className="underline">See all patterns</Link>.
         </p>
       )}

@@ -43,7 +43,7 @@ export default async function PatternPage({ params }: Props) {
   return (
     <article>
       <header className="max-w-3xl">
-        <p className="mb-2 text-sm font-semibold uppercase tracking-wide text-orange-600 dark:text-orange-400">
+        <p className="mb-2 text-sm font-semibold uppercase tracking-wide text-orange-700 dark:text-orange-400">
           Pattern · {pattern.level}
         </p>
         <h1 className="text-3xl font-bold tracking-tight sm:text-4xl">{pattern.title}</h1>
@@ -51,7 +51,7 @@ export default async function PatternPage({ params }: Props) {
         <div className="mt-4">
           <ComponentChips components={resolveComponents(catalog, pattern.components)} />
         </div>
-        <p className="mt-4 text-sm text-slate-500">
+        <p className="mt-4 text-sm text-slate-500 dark:text-slate-400">
           CDK in {pattern.languages.join(', ')} · added {pattern.added}
           {pattern.updated && ` · updated ${pattern.updated}`} · synthesized with aws-cdk-lib {getCdkLibVersion()} · cdk-nag:{' '}
           {open} open, {acknowledged} acknowledged
