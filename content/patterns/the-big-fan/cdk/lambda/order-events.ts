@@ -26,18 +26,21 @@ export interface Notification {
   statusAttribute: string | undefined;
 }
 
+function parseJson(text: string, what: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new InvalidOrderEvent(`${what} is not JSON`);
+  }
+}
+
 /**
  * Subscriptions deliver without raw message delivery, so each SQS body is the SNS
  * envelope: the API request body sits in `Message` as a string and the routing
  * attribute in `MessageAttributes.status.Value`.
  */
 export function parseNotification(body: string): Notification {
-  let envelope: unknown;
-  try {
-    envelope = JSON.parse(body);
-  } catch {
-    throw new InvalidOrderEvent('SQS body is not JSON');
-  }
+  const envelope = parseJson(body, 'SQS body');
   if (!isObject(envelope) || envelope.Type !== 'Notification' || typeof envelope.Message !== 'string') {
     throw new InvalidOrderEvent('SQS body is not an SNS notification');
   }
@@ -52,12 +55,7 @@ export function parseNotification(body: string): Notification {
 
 /** Checks the published message against the same rules as the API's request model. */
 export function parseOrderEvent(message: string): OrderEvent {
-  let value: unknown;
-  try {
-    value = JSON.parse(message);
-  } catch {
-    throw new InvalidOrderEvent('message is not JSON');
-  }
+  const value = parseJson(message, 'message');
   if (!isObject(value)) throw new InvalidOrderEvent('message is not a JSON object');
   const { orderId, status, total } = value;
   if (typeof orderId !== 'string' || !new RegExp(ORDER_ID_PATTERN).test(orderId)) {
