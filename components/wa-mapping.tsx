@@ -1,5 +1,5 @@
 import Link from 'next/link';
-import type { ResolvedMapping } from '@/lib/indexes';
+import { lensAnchor, type ResolvedMapping } from '@/lib/indexes';
 
 /** Pillar → question → practice, each with the author's reason, linked to the lens page. */
 export function WaMapping({ mappings }: { mappings: readonly ResolvedMapping[] }) {
@@ -21,13 +21,13 @@ export function WaMapping({ mappings }: { mappings: readonly ResolvedMapping[] }
                 return (
                   <li key={id} className="rounded-lg border border-slate-200 p-4 dark:border-slate-800" data-wa={id}>
                     <p className="text-sm text-slate-500 dark:text-slate-400">
-                      <Link href={`/well-architected/#${anchorOf(m.question.id)}`} className="hover:underline">
+                      <Link href={`/well-architected/#${lensAnchor(m.question.id)}`} className="hover:underline">
                         {m.question.id} · {m.question.question}
                       </Link>
                     </p>
                     {m.practice && (
                       <p className="mt-1 font-medium">
-                        <Link href={`/well-architected/#${anchorOf(m.practice.id)}`} className="hover:underline">
+                        <Link href={`/well-architected/#${lensAnchor(m.practice.id)}`} className="hover:underline">
                           {m.practice.id} {m.practice.title}
                         </Link>
                       </p>
@@ -43,7 +43,3 @@ export function WaMapping({ mappings }: { mappings: readonly ResolvedMapping[] }
   );
 }
 
-/** "REL 2.1" → "rel-2-1": the anchor the Well-Architected page gives each question and practice. */
-export function anchorOf(id: string): string {
-  return id.toLowerCase().replace(/[^a-z0-9]+/g, '-');
-}

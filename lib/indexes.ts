@@ -107,3 +107,8 @@ export function resolveComponents(catalog: Catalog, ids: readonly string[]): Com
   const byId = new Map(catalog.registry.components.map((c) => [c.id, c]));
   return ids.flatMap((id) => byId.get(id) ?? []);
 }
+
+/** "REL 2.1" → "rel-2-1": the anchor the Well-Architected page gives each question and practice. */
+export function lensAnchor(id: string): string {
+  return id.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+}

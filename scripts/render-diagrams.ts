@@ -40,21 +40,27 @@ const render = createMermaidRenderer({ launchOptions: { executablePath, args: ['
 const started = Date.now();
 const theme: Record<DiagramTheme, 'default' | 'dark'> = { light: 'default', dark: 'dark' };
 let failed = 0;
-for (const t of DIAGRAM_THEMES) {
-  const results = await render(
-    missing.map((d) => d.code),
-    { prefix: 'arch', mermaidConfig: { theme: theme[t], flowchart: { htmlLabels: false } } },
-  );
-  results.forEach((r, i) => {
+// Both themes are requested at once so the renderer keeps one browser open for all of
+// them; it closes the browser whenever nothing is rendering.
+const batches = await Promise.all(
+  DIAGRAM_THEMES.map((t) =>
+    render(
+      missing.map((d) => d.code),
+      { prefix: `arch-${t}`, mermaidConfig: { theme: theme[t], flowchart: { htmlLabels: false } } },
+    ),
+  ),
+);
+DIAGRAM_THEMES.forEach((t, ti) =>
+  batches[ti]!.forEach((r, i) => {
     const d = missing[i]!;
     if (r.status === 'rejected') {
       failed++;
       const owner = patterns.find((p) => p.diagrams.includes(d));
-      console.error(`✖ ${owner?.file ?? d.hash}: diagram "${d.title}" does not render: ${String(r.reason)}`);
+      console.error(`✖ ${owner?.file ?? d.hash}: diagram "${d.title}" (${t}) does not render: ${String(r.reason)}`);
       return;
     }
     writeFileSync(join(paths.diagrams, diagramFile(d.hash, t)), tidySvg(r.value.svg, t));
-  });
-}
+  }),
+);
 if (failed) process.exit(1);
 console.log(`Diagrams: rendered ${missing.length} diagram(s) × ${DIAGRAM_THEMES.length} themes in ${Date.now() - started} ms.`);

@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { lensAnchor } from '../lib/indexes';
 import { catalog } from './catalog';
 
 test('each mapped pattern appears under its practice or question, with its reason', async ({ page }) => {
@@ -6,8 +7,7 @@ test('each mapped pattern appears under its practice or question, with its reaso
   for (const pattern of catalog.patterns) {
     for (const entry of pattern.wellArchitected) {
       const id = 'practice' in entry ? entry.practice : entry.question;
-      const anchor = id.toLowerCase().replace(/[^a-z0-9]+/g, '-');
-      const item = page.locator(`[id="${anchor}"] [data-mapped-pattern="${pattern.slug}"]`).first();
+      const item = page.locator(`[id="${lensAnchor(id)}"] [data-mapped-pattern="${pattern.slug}"]`).first();
       await expect(item, `${pattern.slug} under ${id}`).toBeVisible();
       await expect(item).toContainText(entry.reason);
     }
@@ -30,6 +30,6 @@ test('a pattern page links its mapping to the practice on the lens page', async 
   const practice = 'practice' in entry ? entry.practice : '';
   await page.goto(`/patterns/${pattern.slug}/`);
   await page.locator(`#mapping [data-wa="${practice}"]`).getByRole('link', { name: new RegExp(`^${practice.replace('.', '\\.')} `) }).click();
-  await expect(page).toHaveURL(new RegExp(`/well-architected/#${practice.toLowerCase().replace(/[^a-z0-9]+/g, '-')}$`));
+  await expect(page).toHaveURL(new RegExp(`/well-architected/#${lensAnchor(practice)}$`));
   await expect(page.locator(`[data-practice="${practice}"] [data-mapped-pattern="${pattern.slug}"]`)).toBeVisible();
 });

@@ -1,9 +1,8 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { PageHeader } from '@/components/page-header';
-import { anchorOf } from '@/components/wa-mapping';
 import { getCatalog } from '@/lib/content';
-import { type Mapping, wellArchitectedIndex } from '@/lib/indexes';
+import { lensAnchor, type Mapping, wellArchitectedIndex } from '@/lib/indexes';
 import { siteConfig } from '@/lib/site-config';
 
 export const metadata: Metadata = { title: 'Well-Architected Serverless Lens' };
@@ -52,8 +51,8 @@ export default function WellArchitectedPage() {
             </h2>
             <p className="mt-1 text-slate-600 dark:text-slate-400">{pillar.summary}</p>
             {questions.map(({ question, questionLevel, practices }) => (
-              <section key={question.id} id={anchorOf(question.id)} className="mt-8 scroll-mt-20" aria-labelledby={`${anchorOf(question.id)}-h`}>
-                <h3 id={`${anchorOf(question.id)}-h`} className="text-lg font-semibold">
+              <section key={question.id} id={lensAnchor(question.id)} className="mt-8 scroll-mt-20" aria-labelledby={`${lensAnchor(question.id)}-h`}>
+                <h3 id={`${lensAnchor(question.id)}-h`} className="text-lg font-semibold">
                   {question.id} · {question.question}
                 </h3>
                 {questionLevel.length > 0 && <MappedPatterns mappings={questionLevel} />}
@@ -61,7 +60,7 @@ export default function WellArchitectedPage() {
                   {practices.map(({ practice, patterns }) => (
                     <li
                       key={practice.id}
-                      id={anchorOf(practice.id)}
+                      id={lensAnchor(practice.id)}
                       data-practice={practice.id}
                       className="scroll-mt-20 rounded-lg border border-slate-200 p-4 dark:border-slate-800"
                     >

@@ -21,7 +21,7 @@ export function defaultPaths(root = process.cwd()): CatalogPaths {
 }
 
 /** Folders in a CDK app that are build output or installs, never source. */
-const NOT_SOURCE = new Set(['node_modules', 'cdk.out', '.git', 'dist', 'coverage']);
+const NOT_SOURCE = new Set(['node_modules', 'cdk.out', 'dist', 'coverage']);
 
 export function listSourceFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];
