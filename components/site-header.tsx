@@ -1,4 +1,5 @@
 import Link from 'next/link';
+import { SiteSearch } from '@/components/search/site-search';
 import { siteConfig } from '@/lib/site-config';
 
 const nav = [
@@ -29,18 +30,7 @@ export function SiteHeader() {
             </Link>
           ))}
         </nav>
-        <form action="/patterns/" method="get" role="search" className="ml-auto">
-          <label htmlFor="site-search" className="sr-only">
-            Search patterns
-          </label>
-          <input
-            id="site-search"
-            name="q"
-            type="search"
-            placeholder="Search patterns…"
-            className="w-44 rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm placeholder:text-slate-500 dark:border-slate-700 dark:bg-slate-900"
-          />
-        </form>
+        <SiteSearch />
       </div>
     </header>
   );

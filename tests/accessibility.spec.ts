@@ -48,16 +48,26 @@ test.describe('without JavaScript', () => {
   });
 });
 
-test('the header search lands on the A–Z list filtered by the query', async ({ page }) => {
+test('the header search lands on the explore view with the query applied', async ({ page }) => {
   const pattern = catalog.patterns.find((p) => p.slug === 'the-big-fan') ?? catalog.patterns[0]!;
   const word = pattern.title.split(' ').pop()!;
   await page.goto('/about/');
-  await page.getByRole('searchbox', { name: 'Search patterns' }).fill(word);
+  await page.getByRole('combobox', { name: 'Search patterns' }).fill(word);
   await page.keyboard.press('Enter');
   await expect(page).toHaveURL(new RegExp(`/patterns/\\?q=${word}$`));
-  await expect(page.locator(`[data-pattern="${pattern.slug}"]`)).toBeVisible();
-  const others = catalog.patterns.filter((p) => !`${p.title} ${p.summary}`.toLowerCase().includes(word.toLowerCase()));
-  for (const other of others) await expect(page.locator(`[data-pattern="${other.slug}"]`)).toBeHidden();
+  await expect(page.locator(`[data-result="${pattern.slug}"]`)).toBeVisible();
+  await expect(page.locator('section[data-letter]').first()).toBeHidden();
+});
+
+test('without JavaScript the header search is a plain form and the list shows every pattern', async ({ browser }) => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto('/about/');
+  await page.getByRole('combobox', { name: 'Search patterns' }).fill('queue');
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/\/patterns\/\?q=queue$/);
+  await expect(page.locator('[data-pattern]')).toHaveCount(catalog.patterns.length);
+  await context.close();
 });
 
 test.describe('in a dark colour scheme', () => {

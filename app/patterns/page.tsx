@@ -1,9 +1,11 @@
 import type { Metadata } from 'next';
 import { PageHeader } from '@/components/page-header';
 import { PatternGrid } from '@/components/pattern-grid';
-import { PatternFilter } from '@/components/pattern-filter';
+import { PatternExplorer } from '@/components/explore/pattern-explorer';
 import { getCatalog } from '@/lib/content';
 import { azIndex } from '@/lib/indexes';
+import { facetOptions } from '@/lib/search/facets';
+import { buildFacetDocs } from '@/lib/search/search-docs';
 
 export const metadata: Metadata = { title: 'All patterns A–Z' };
 
@@ -18,6 +20,7 @@ export default function PatternsPage() {
           deploy.
         </p>
       </PageHeader>
+      <PatternExplorer docs={buildFacetDocs(catalog)} options={facetOptions(catalog)}>
       <nav aria-label="Jump to letter" className="sticky top-14 z-30 -mx-4 mb-8 bg-white/95 px-4 py-2 dark:bg-slate-950/95">
         <ol className="flex flex-wrap gap-1">
           {letters.map(({ letter, patterns }) => (
@@ -35,7 +38,6 @@ export default function PatternsPage() {
           ))}
         </ol>
       </nav>
-      <PatternFilter />
       <div className="space-y-10">
         {letters.map(({ letter, patterns }) => (
           <section key={letter} id={`letter-${letter}`} aria-labelledby={`heading-${letter}`} data-letter={letter}>
@@ -52,6 +54,7 @@ export default function PatternsPage() {
           </section>
         ))}
       </div>
+      </PatternExplorer>
     </>
   );
 }

@@ -1,0 +1,134 @@
+'use client';
+
+import { useEffect, useId, useRef, useState } from 'react';
+import type { Hit } from '@/lib/search/engine';
+import { MAX_QUERY_CHARS } from '@/lib/search/facets';
+import { highlight } from '@/lib/search/highlight';
+import { Highlighted } from './highlighted';
+import { useSearch } from './use-search';
+
+const isTyping = (el: Element | null) =>
+  el instanceof HTMLElement && (el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName));
+
+/**
+ * The header search: an ARIA combobox over the fuzzy index. Without JavaScript it is a
+ * plain GET form to the explore page, which lists every pattern.
+ */
+export function SiteSearch() {
+  const input = useRef<HTMLInputElement>(null);
+  const listId = useId();
+  const [query, setQuery] = useState('');
+  const [open, setOpen] = useState(false);
+  const [active, setActive] = useState(-1);
+  const [used, setUsed] = useState(false);
+  const { hits, status } = useSearch(query, used && query.trim().length >= 2);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const shortcut = (e.key === 'k' || e.key === 'K') && (e.metaKey || e.ctrlKey);
+      if (shortcut || (e.key === '/' && !isTyping(document.activeElement))) {
+        e.preventDefault();
+        input.current?.focus();
+        input.current?.select();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  const asked = query.trim().slice(0, MAX_QUERY_CHARS);
+  const exploreHref = `/patterns/?q=${encodeURIComponent(asked)}`;
+  const options = [...hits.map((h) => ({ href: `/patterns/${h.doc.slug}/`, hit: h })), { href: exploreHref, hit: undefined }];
+  const expanded = open && query.trim().length >= 2;
+  const go = (href: string) => window.location.assign(href);
+
+  const onKeyDown = (e: React.KeyboardEvent<HTMLInputElement>) => {
+    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      e.preventDefault();
+      setOpen(true);
+      const n = options.length;
+      setActive((i) => (e.key === 'ArrowDown' ? (i + 1 >= n ? 0 : i + 1) : i - 1 < 0 ? n - 1 : i - 1));
+    } else if (e.key === 'Enter' && expanded && active >= 0 && options[active]) {
+      e.preventDefault();
+      go(options[active].href);
+    } else if (e.key === 'Escape') {
+      // A search input clears itself on Escape; the first press should only close the list.
+      if (expanded) {
+        e.preventDefault();
+        setOpen(false);
+      }
+      else setQuery('');
+      setActive(-1);
+    }
+  };
+
+  return (
+    <form action="/patterns/" method="get" role="search" className="relative ml-auto" onSubmit={(e) => query.trim() || e.preventDefault()}>
+      <label htmlFor="site-search" className="sr-only">
+        Search patterns
+      </label>
+      <input
+        ref={input}
+        id="site-search"
+        name="q"
+        type="search"
+        role="combobox"
+        autoComplete="off"
+        aria-expanded={expanded}
+        aria-controls={listId}
+        aria-autocomplete="list"
+        aria-activedescendant={expanded && active >= 0 ? `${listId}-${active}` : undefined}
+        aria-keyshortcuts="/ Control+K Meta+K"
+        value={query}
+        maxLength={MAX_QUERY_CHARS}
+        onFocus={() => setUsed(true)}
+        onChange={(e) => {
+          setQuery(e.target.value);
+          setOpen(true);
+          setActive(-1);
+        }}
+        onBlur={() => setTimeout(() => setOpen(false), 150)}
+        onKeyDown={onKeyDown}
+        placeholder="Search patterns…  /"
+        className="w-48 rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm placeholder:text-slate-500 sm:w-64 dark:border-slate-700 dark:bg-slate-900"
+      />
+      <ul
+        id={listId}
+        role="listbox"
+        aria-label="Search results"
+        hidden={!expanded}
+        className="absolute right-0 z-50 mt-2 max-h-[70vh] w-[min(32rem,90vw)] overflow-y-auto rounded-lg border border-slate-200 bg-white p-1 shadow-lg dark:border-slate-700 dark:bg-slate-900"
+      >
+        {options.map((o, i) => (
+          <li
+            key={o.href}
+            id={`${listId}-${i}`}
+            role="option"
+            aria-selected={i === active}
+            onMouseDown={(e) => e.preventDefault()}
+            onClick={() => go(o.href)}
+            className={`cursor-pointer rounded-md px-3 py-2 text-sm ${i === active ? 'bg-orange-100 dark:bg-orange-950' : ''}`}
+          >
+            {o.hit ? <HitLine hit={o.hit} /> : <span className="text-slate-600 dark:text-slate-300">Explore all results for “{asked}”</span>}
+          </li>
+        ))}
+      </ul>
+      <p role="status" className="sr-only">
+        {expanded ? (status === 'ready' ? `${hits.length} result${hits.length === 1 ? '' : 's'}` : status === 'error' ? 'Search is unavailable' : 'Searching…') : ''}
+      </p>
+    </form>
+  );
+}
+
+function HitLine({ hit }: { hit: Hit }) {
+  const title = hit.matches.find((m) => m.field === 'title');
+  const reasons = [...new Set(hit.matches.map((m) => m.label))];
+  return (
+    <>
+      <span className="block font-medium">
+        <Highlighted parts={title ? highlight(title.value, title.indices) : [{ text: hit.doc.title, mark: false }]} />
+      </span>
+      <span className="block text-xs text-slate-600 dark:text-slate-400">Matched in {reasons.join(', ')}</span>
+    </>
+  );
+}
