@@ -21,5 +21,5 @@ export default defineConfig([
     files: ['content/patterns/*/cdk/test/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
-  globalIgnores(['.next/**', 'out/**', '.generated/**', 'next-env.d.ts', 'public/**', 'content/patterns/*/cdk/cdk.out/**']),
+  globalIgnores(['.next/**', 'out/**', '.generated/**', 'next-env.d.ts', 'public/**', 'content/patterns/*/cdk/cdk.out/**', 'content/patterns/*/cdk/site-dist/**']),
 ]);

@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { before, describe, test } from 'node:test';
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
+import { PollyStack } from '../lib/polly-stack';
+
+describe('PollyStack', () => {
+  let stack: PollyStack;
+  let template: Template;
+
+  before(() => {
+    stack = new PollyStack(new App(), 'Under-Test');
+    template = Template.fromStack(stack);
+  });
+
+  test('routes only POST /speech to the function with payload format 2.0', () => {
+    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route'));
+    assert.deepEqual(
+      routes.map((r) => r.Properties.RouteKey),
+      ['POST /speech'],
+    );
+    template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
+      IntegrationType: 'AWS_PROXY',
+      PayloadFormatVersion: '2.0',
+      IntegrationUri: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Speaker'), 'Arn'] },
+    });
+  });
+
+  test('throttles the stage hard, because both services bill per character', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      DefaultRouteSettings: { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 },
+      AccessLogSettings: Match.objectLike({ DestinationArn: Match.anyValue() }),
+    });
+  });
+
+  test('allows the function exactly translate:TranslateText and polly:SynthesizeSpeech', () => {
+    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+      (p) => p.Properties.PolicyDocument.Statement as { Action: string | string[] }[],
+    );
+    const serviceActions = statements
+      .flatMap((s) => [s.Action].flat())
+      .filter((a) => !a.startsWith('logs:') && !a.startsWith('xray:'))
+      .sort();
+    assert.deepEqual(serviceActions, ['polly:SynthesizeSpeech', 'translate:TranslateText']);
+    for (const role of Object.values(template.findResources('AWS::IAM::Role'))) {
+      assert.equal(role.Properties.ManagedPolicyArns, undefined);
+    }
+  });
+
+  test('runs on Node.js 24 arm64 with a timeout inside the HTTP API 30 second limit', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      Timeout: 20,
+      TracingConfig: { Mode: 'Active' },
+      LoggingConfig: Match.objectLike({ LogFormat: 'JSON' }),
+    });
+  });
+
+  test('passes the AwsSolutions and Serverless cdk-nag packs with every exception acknowledged', () => {
+    for (const pack of [new AwsSolutionsChecks(), new ServerlessChecks()]) {
+      const report = pack.validateScope(stack);
+      const open = report.violations.map((v) => `${v.ruleName}: ${v.description}`);
+      assert.deepEqual(open, [], `${pack.name} has unacknowledged findings`);
+    }
+  });
+});

@@ -1,0 +1,3 @@
+import { singlePurposeHandler } from './single-purpose';
+
+export const handler = singlePurposeHandler('add');

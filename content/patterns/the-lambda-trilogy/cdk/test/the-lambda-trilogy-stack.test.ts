@@ -1,0 +1,156 @@
+import assert from 'node:assert/strict';
+import { before, describe, test } from 'node:test';
+import { App, type Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
+import { FUNCTION_MEMORY_MB, STAGE_THROTTLE } from '../lib/calculator-parts';
+import { TheFatLambdaStack, TheLambdaLithStack, TheSinglePurposeFunctionStack } from '../lib/the-lambda-trilogy-stack';
+
+type Resources = Record<string, { Type: string; Properties: Record<string, any> }>;
+
+/** "GET /add" -> logical id of the Lambda function its integration invokes. */
+function routesToFunctions(template: Template): Map<string, string> {
+  const resources = template.toJSON().Resources as Resources;
+  const pathOf = (ref: unknown): string => {
+    const id = (ref as { Ref?: string }).Ref;
+    if (id && resources[id]?.Type === 'AWS::ApiGateway::Resource') return `/${resources[id].Properties.PathPart}`;
+    return '/'; // the API's root resource
+  };
+  const routes = new Map<string, string>();
+  for (const r of Object.values(resources)) {
+    if (r.Type !== 'AWS::ApiGateway::Method') continue;
+    const target = JSON.stringify(r.Properties.Integration.Uri).match(/"Fn::GetAtt":\["([A-Za-z0-9]+)","Arn"\]/)?.[1];
+    routes.set(`${r.Properties.HttpMethod} ${pathOf(r.Properties.ResourceId)}`, target ?? '?');
+  }
+  return routes;
+}
+
+function logicalIdOf(template: Template, type: string, prefix: string): string {
+  const ids = Object.keys(template.findResources(type)).filter((id) => id.startsWith(prefix));
+  assert.equal(ids.length, 1, `expected one ${type} named ${prefix}*`);
+  return ids[0]!;
+}
+
+describe('The Lambda Trilogy', () => {
+  const stacks: Record<'single' | 'fat' | 'lith', Stack> = {} as never;
+  const templates: Record<'single' | 'fat' | 'lith', Template> = {} as never;
+
+  before(() => {
+    const app = new App();
+    stacks.single = new TheSinglePurposeFunctionStack(app, 'Single');
+    stacks.fat = new TheFatLambdaStack(app, 'Fat');
+    stacks.lith = new TheLambdaLithStack(app, 'Lith');
+    for (const key of ['single', 'fat', 'lith'] as const) templates[key] = Template.fromStack(stacks[key]);
+  });
+
+  describe('single-purpose functions', () => {
+    test('deploy one function per route, each behind exactly one GET route', () => {
+      templates.single.resourceCountIs('AWS::Lambda::Function', 3);
+      const routes = routesToFunctions(templates.single);
+      assert.deepEqual([...routes.keys()].sort(), ['GET /add', 'GET /multiply', 'GET /subtract']);
+      assert.match(routes.get('GET /add')!, /^AddFunction/);
+      assert.match(routes.get('GET /subtract')!, /^SubtractFunction/);
+      assert.match(routes.get('GET /multiply')!, /^MultiplyFunction/);
+    });
+
+    test('give every function its own role that reaches only its own log group', () => {
+      templates.single.resourceCountIs('AWS::IAM::Role', 3);
+      for (const name of ['AddFunction', 'SubtractFunction', 'MultiplyFunction']) {
+        const role = logicalIdOf(templates.single, 'AWS::IAM::Role', `${name}Role`);
+        const logGroup = logicalIdOf(templates.single, 'AWS::Logs::LogGroup', `${name}Logs`);
+        const policies = Object.values(templates.single.findResources('AWS::IAM::Policy')).filter((p) =>
+          JSON.stringify(p.Properties.Roles).includes(role),
+        );
+        assert.equal(policies.length, 1);
+        const referenced = JSON.stringify(policies[0]!.Properties.PolicyDocument).match(/[A-Za-z]+FunctionLogs[A-F0-9]{8}/g) ?? [];
+        assert.deepEqual([...new Set(referenced)], [logGroup], `${name} may only write its own logs`);
+      }
+    });
+  });
+
+  describe('fat Lambda', () => {
+    test('sends all three GET routes to one function', () => {
+      templates.fat.resourceCountIs('AWS::Lambda::Function', 1);
+      const routes = routesToFunctions(templates.fat);
+      assert.deepEqual([...routes.keys()].sort(), ['GET /add', 'GET /multiply', 'GET /subtract']);
+      assert.deepEqual(new Set(routes.values()).size, 1);
+      assert.match([...routes.values()][0]!, /^FatLambda/);
+    });
+  });
+
+  for (const key of ['single', 'fat'] as const) {
+    test(`${key}: API Gateway requires both operands before invoking anything`, () => {
+      templates[key].hasResourceProperties('AWS::ApiGateway::RequestValidator', {
+        ValidateRequestParameters: true,
+      });
+      const methods = templates[key].findResources('AWS::ApiGateway::Method');
+      assert.equal(Object.keys(methods).length, 3);
+      for (const method of Object.values(methods)) {
+        assert.deepEqual(method.Properties.RequestParameters, {
+          'method.request.querystring.a': true,
+          'method.request.querystring.b': true,
+        });
+        assert.ok(method.Properties.RequestValidatorId, 'each method uses the validator');
+      }
+    });
+  }
+
+  describe('Lambda-lith', () => {
+    test('proxies every method and path to one function and leaves routing to Express', () => {
+      templates.lith.resourceCountIs('AWS::Lambda::Function', 1);
+      const routes = routesToFunctions(templates.lith);
+      assert.deepEqual([...routes.keys()].sort(), ['ANY /', 'ANY /{proxy+}']);
+      assert.equal(new Set(routes.values()).size, 1);
+      templates.lith.resourceCountIs('AWS::ApiGateway::RequestValidator', 0);
+    });
+  });
+
+  for (const key of ['single', 'fat', 'lith'] as const) {
+    describe(`${key}: shared guard rails`, () => {
+      test('runs Node.js 24 on arm64 with the same memory, tracing and JSON logs', () => {
+        const functions = templates[key].findResources('AWS::Lambda::Function');
+        for (const fn of Object.values(functions)) {
+          assert.equal(fn.Properties.Runtime, 'nodejs24.x');
+          assert.deepEqual(fn.Properties.Architectures, ['arm64']);
+          assert.equal(fn.Properties.MemorySize, FUNCTION_MEMORY_MB);
+          assert.deepEqual(fn.Properties.TracingConfig, { Mode: 'Active' });
+          assert.equal(fn.Properties.LoggingConfig.LogFormat, 'JSON');
+        }
+      });
+
+      test('throttles, traces and access-logs the stage', () => {
+        templates[key].hasResourceProperties('AWS::ApiGateway::Stage', {
+          StageName: 'prod',
+          TracingEnabled: true,
+          AccessLogSetting: Match.objectLike({ DestinationArn: Match.anyValue() }),
+          MethodSettings: Match.arrayWith([
+            Match.objectLike({
+              HttpMethod: '*',
+              ResourcePath: '/*',
+              ThrottlingRateLimit: STAGE_THROTTLE.rateLimit,
+              ThrottlingBurstLimit: STAGE_THROTTLE.burstLimit,
+            }),
+          ]),
+        });
+      });
+
+      test('uses no AWS managed policy and grants nothing beyond logs and X-Ray', () => {
+        for (const role of Object.values(templates[key].findResources('AWS::IAM::Role'))) {
+          assert.equal(role.Properties.ManagedPolicyArns, undefined);
+        }
+        const actions = Object.values(templates[key].findResources('AWS::IAM::Policy'))
+          .flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: string | string[] }[])
+          .flatMap((s) => [s.Action].flat());
+        for (const action of actions) assert.match(action, /^(logs|xray):/);
+      });
+
+      test('passes the AwsSolutions and Serverless cdk-nag packs with every exception acknowledged', () => {
+        for (const pack of [new AwsSolutionsChecks(), new ServerlessChecks()]) {
+          const report = pack.validateScope(stacks[key]);
+          const open = report.violations.map((v) => `${v.ruleName}: ${v.description}`);
+          assert.deepEqual(open, [], `${pack.name} has unacknowledged findings`);
+        }
+      });
+    });
+  }
+});

@@ -1,0 +1,89 @@
+import * as path from 'node:path';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { type CfnStage, HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, DockerImageCode, DockerImageFunction, LoggingFormat, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+
+/** Where the Dockerfile, the handler and the trained weights live: the image's build context. */
+export const MODEL_DIR = path.join(__dirname, '..', 'model');
+
+export class ThePredictiveLambdaStack extends Stack {
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+
+    const logGroup = new LogGroup(this, 'PredictorLogs', {
+      retention: RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    // No managed policy: the basic execution policy would let it write to every log group.
+    const role = new Role(this, 'PredictorRole', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Iris predictor: write its own logs and traces.',
+    });
+    logGroup.grantWrite(role);
+
+    // The image is only built (by Docker, for arm64) when the asset is published at deploy
+    // time; synth just copies the build context into cdk.out.
+    const predictor = new DockerImageFunction(this, 'Predictor', {
+      description: 'Classifies an Iris flower from four measurements with a stdlib-only Python model.',
+      code: DockerImageCode.fromImageAsset(MODEL_DIR, { platform: Platform.LINUX_ARM64 }),
+      architecture: Architecture.ARM_64,
+      role,
+      // Inference is a few dozen multiplications; 512 MB mainly buys a faster init.
+      memorySize: 512,
+      timeout: Duration.seconds(10),
+      tracing: Tracing.ACTIVE,
+      loggingFormat: LoggingFormat.JSON,
+      logGroup,
+    });
+
+    const api = new HttpApi(this, 'PredictionApi', {
+      description: 'POST four Iris measurements to /predict to get the species.',
+    });
+    api.addRoutes({
+      path: '/predict',
+      methods: [HttpMethod.POST],
+      integration: new HttpLambdaIntegration('PredictorIntegration', predictor),
+    });
+
+    const accessLogs = new LogGroup(this, 'ApiAccessLogs', {
+      retention: RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const stage = api.defaultStage?.node.defaultChild as CfnStage;
+    stage.accessLogSettings = {
+      destinationArn: accessLogs.logGroupArn,
+      format: JSON.stringify({
+        requestId: '$context.requestId',
+        ip: '$context.identity.sourceIp',
+        method: '$context.httpMethod',
+        path: '$context.path',
+        status: '$context.status',
+        latencyMs: '$context.responseLatency',
+        integrationLatencyMs: '$context.integrationLatency',
+      }),
+    };
+    // Bounds concurrency, and so the bill, for a public model endpoint.
+    stage.defaultRouteSettings = { throttlingBurstLimit: 20, throttlingRateLimit: 10 };
+
+    new CfnOutput(this, 'PredictUrl', { value: `${api.apiEndpoint}/predict`, description: 'POST measurements here.' });
+    new CfnOutput(this, 'LogGroupName', { value: logGroup.logGroupName });
+
+    Validations.of(api).acknowledge({
+      id: 'AwsSolutions-APIG4',
+      reason: 'A public demo of model serving; add a JWT or IAM authorizer before real use.',
+    });
+    Validations.of(predictor).acknowledge({
+      id: 'Serverless-LambdaDLQ',
+      reason: 'API Gateway invokes the function synchronously and returns its errors to the caller; a DLQ only applies to async invokes.',
+    });
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'X-Ray trace segments cannot be scoped to a resource; this is the only wildcard.',
+    });
+  }
+}
