@@ -7,12 +7,23 @@ import { defaultPaths } from '../lib/content/load';
 import { loadCatalogOrExit } from './report-content-errors';
 import { DIAGRAM_THEMES, type Diagram, diagramFile, type DiagramTheme } from '../lib/content/diagrams';
 import { chromiumPath } from './chromium-path';
+import { getAsBuiltDiagram } from '../lib/content';
 import { tidySvg } from './tidy-svg';
 
 const paths = defaultPaths();
 const { patterns } = loadCatalogOrExit(paths, { requireDiagrams: false });
 const wanted = new Map<string, Diagram>();
 for (const p of patterns) for (const d of p.diagrams) wanted.set(d.hash, d);
+// The "as built" diagrams come from the synthesized templates, so synth must have run.
+for (const p of patterns) {
+  try {
+    const d = getAsBuiltDiagram(p.slug, p.title);
+    wanted.set(d.hash, { hash: d.hash, title: d.title, description: d.description, code: d.code });
+  } catch (error) {
+    console.error(`Diagrams: no synthesized template for ${p.slug} (${(error as Error).message.split('\n')[0]}). Run "npm run synth" first.`);
+    process.exit(1);
+  }
+}
 
 mkdirSync(paths.diagrams, { recursive: true });
 const keep = new Set([...wanted.keys()].flatMap((h) => DIAGRAM_THEMES.map((t) => diagramFile(h, t))));

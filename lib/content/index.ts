@@ -1,6 +1,7 @@
 // The content gateway: the only module that reads content/ and generated data.
 import { type Catalog, type CatalogPaths, defaultPaths, loadCatalog, readSourceFile } from './load';
 import { cdkLibVersion, readSynthOutput, type SynthOutput } from './synth';
+import { asBuiltDiagram } from '../proof/as-built';
 
 export type { Catalog, CatalogPaths } from './load';
 export type { Pattern } from './patterns';
@@ -40,4 +41,12 @@ let version: string | undefined;
 export function getCdkLibVersion(): string {
   version ??= cdkLibVersion(paths.root);
   return version;
+}
+
+const asBuiltCache = new Map<string, ReturnType<typeof asBuiltDiagram>>();
+/** The "as built" diagram of a pattern, derived from its synthesized templates. */
+export function getAsBuiltDiagram(slug: string, title: string) {
+  let d = asBuiltCache.get(slug);
+  if (!d) asBuiltCache.set(slug, (d = asBuiltDiagram(title, getSynthOutput(slug))));
+  return d;
 }

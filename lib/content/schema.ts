@@ -98,6 +98,10 @@ export const componentRegistrySchema = z.strictObject({
         aliases: z.array(z.string().min(1)),
         cloudFormationTypes: z.array(z.string().regex(/^[A-Za-z0-9]+::[A-Za-z0-9]+::[A-Za-z0-9]+$/)),
         iamActions: z.array(z.string().regex(/^[a-z0-9-]+:[A-Za-z*]+$/)),
+        /** npm packages that evidence a framework or library (a trailing "/" matches a scope). */
+        packages: z.array(z.string().min(1)).default([]),
+        /** Components this one deploys inside itself, e.g. a SAR application's state machine. */
+        includes: z.array(kebabId).default([]),
         onOriginalSite: z.boolean(),
       }),
     )

@@ -1,0 +1,20 @@
+// Fails the build when a page and its code disagree: diagram nodes without resources,
+// architectural resources without nodes, components without evidence, types without components.
+import { ContentError } from '../lib/content/errors';
+import { defaultPaths } from '../lib/content/load';
+import { getSourceFile, getSynthOutput } from '../lib/content';
+import { checkPattern } from '../lib/proof/check-pattern';
+import { loadCatalogOrExit } from './report-content-errors';
+
+const catalog = loadCatalogOrExit(defaultPaths(), { requireDiagrams: false });
+const errors: ContentError[] = [];
+for (const pattern of catalog.patterns) {
+  const packageJsons = pattern.sourceFiles.filter((f) => /(^|\/)package\.json$/.test(f)).map((f) => getSourceFile(pattern.slug, f));
+  const problems = checkPattern(catalog, pattern, getSynthOutput(pattern.slug), packageJsons);
+  if (problems.length) errors.push(new ContentError(pattern.file, problems));
+}
+if (errors.length) {
+  console.error(`\n✖ The pages and their code disagree (${errors.length} pattern(s)):\n\n${errors.map((e) => e.message).join('\n\n')}\n`);
+  process.exit(1);
+}
+console.log(`Drift: ${catalog.patterns.length} pattern(s): every diagram node and component is backed by the synthesized templates.`);
