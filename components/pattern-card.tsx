@@ -1,8 +1,9 @@
 import Link from 'next/link';
+import type { ReactNode } from 'react';
 import { ComponentChips } from '@/components/component-chip';
 import type { Component, Pattern } from '@/lib/content';
 
-export function PatternCard({ pattern, components }: { pattern: Pattern; components: readonly Component[] }) {
+export function PatternCard({ pattern, components, review }: { pattern: Pattern; components: readonly Component[]; review?: ReactNode }) {
   return (
     <article
       className="relative flex flex-col gap-3 rounded-xl border border-slate-200 p-5 transition hover:border-orange-400 hover:shadow-sm dark:border-slate-800"
@@ -15,6 +16,11 @@ export function PatternCard({ pattern, components }: { pattern: Pattern; compone
       </h3>
       <p className="text-sm text-slate-600 dark:text-slate-400">{pattern.summary}</p>
       <ComponentChips components={components} />
+      {review && (
+        <p className="mt-auto text-xs text-slate-600 dark:text-slate-400">
+          cdk-nag: {review}
+        </p>
+      )}
     </article>
   );
 }

@@ -14,7 +14,7 @@ export function PatternCredits({ pattern }: { pattern: Pattern }) {
               {c.links.length > 0 && (
                 <span className="ml-2 text-sm">
                   {c.links.map((l) => (
-                    <a key={l.url} href={l.url} className="mr-2 text-orange-700 hover:underline dark:text-orange-300">
+                    <a key={l.url} href={l.url} className="mr-2 text-orange-700 underline underline-offset-2 dark:text-orange-300">
                       {l.label}
                     </a>
                   ))}
@@ -44,7 +44,7 @@ export function PatternCredits({ pattern }: { pattern: Pattern }) {
             {pattern.links.map((l) => (
               <li key={l.url}>
                 <span className="mr-2 rounded bg-slate-100 px-1.5 py-0.5 text-xs dark:bg-slate-800">{KIND_LABEL[l.kind]}</span>
-                <a href={l.url} className="text-orange-700 hover:underline dark:text-orange-300">{l.title}</a>
+                <a href={l.url} className="text-orange-700 underline underline-offset-2 dark:text-orange-300">{l.title}</a>
                 {l.author && <span className="text-slate-500 dark:text-slate-400"> · {l.author}</span>}
               </li>
             ))}

@@ -1,5 +1,6 @@
 import { PatternCard } from '@/components/pattern-card';
-import type { Catalog, Pattern } from '@/lib/content';
+import { ReviewSummaryLine } from '@/components/pattern-review';
+import { type Catalog, type Pattern, getSynthOutput } from '@/lib/content';
 import { resolveComponents } from '@/lib/indexes';
 
 /** Cards for a list of patterns, each with its component chips resolved from the registry. */
@@ -7,7 +8,12 @@ export function PatternGrid({ catalog, patterns, columns = 2 }: { catalog: Catal
   return (
     <div className={`grid gap-4 ${columns === 3 ? 'md:grid-cols-3' : 'md:grid-cols-2'}`}>
       {patterns.map((p) => (
-        <PatternCard key={p.slug} pattern={p} components={resolveComponents(catalog, p.components)} />
+        <PatternCard
+          key={p.slug}
+          pattern={p}
+          components={resolveComponents(catalog, p.components)}
+          review={<ReviewSummaryLine synth={getSynthOutput(p.slug)} />}
+        />
       ))}
     </div>
   );

@@ -112,3 +112,25 @@ export function resolveComponents(catalog: Catalog, ids: readonly string[]): Com
 export function lensAnchor(id: string): string {
   return id.toLowerCase().replace(/[^a-z0-9]+/g, '-');
 }
+
+export type CoverageRow = { kind: 'question' | 'practice'; id: string; title: string; pillar: Pillar; slugs: Set<string> };
+
+/**
+ * Lens rows × patterns. A question row counts a pattern mapped to the question or to any of
+ * its practices; a practice row only patterns mapped to that practice.
+ */
+export function coverageRows(catalog: Catalog): CoverageRow[] {
+  return wellArchitectedIndex(catalog).flatMap(({ pillar, questions }) =>
+    questions.flatMap(({ question, questionLevel, practices }) => {
+      const practiceRows: CoverageRow[] = practices.map(({ practice, patterns }) => ({
+        kind: 'practice',
+        id: practice.id,
+        title: practice.title,
+        pillar,
+        slugs: new Set(patterns.map((m) => m.pattern.slug)),
+      }));
+      const all = new Set([...questionLevel.map((m) => m.pattern.slug), ...practiceRows.flatMap((r) => [...r.slugs])]);
+      return [{ kind: 'question' as const, id: question.id, title: question.title, pillar, slugs: all }, ...practiceRows];
+    }),
+  );
+}

@@ -94,11 +94,13 @@ test('a query narrows, is highlighted and says why each result matched', async (
 test('keyboard only: type a query, tick a facet with Space, clear all', async ({ page }) => {
   await page.goto('/patterns/');
   const q = page.getByRole('searchbox', { name: 'Search', exact: true });
+  await expect(q).toBeEnabled();
   await q.focus();
   await page.keyboard.type('lambda');
   await expect(page).toHaveURL(/\?q=lambda$/);
+  await expect(page.locator('[data-explore-status]')).toContainText(' of ');
   await page.keyboard.press('Tab');
-  await expect(page.locator('[data-facet="component"]').first()).toBeFocused();
+  await expect(page.locator('[data-facet="component"]:enabled').first()).toBeFocused();
   await page.keyboard.press('Space');
   await expect(page).toHaveURL(/q=lambda&component=/);
   await page.getByRole('button', { name: 'Clear all' }).focus();

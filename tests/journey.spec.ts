@@ -8,7 +8,7 @@ for (const pattern of catalog.patterns) {
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('All patterns A–Z');
 
     const letter = page.locator(`section[data-letter="${pattern.letter}"]`);
-    await letter.getByRole('link', { name: pattern.title, exact: true }).click();
+    await letter.locator(`[data-pattern="${pattern.slug}"] h3`).getByRole('link', { name: pattern.title, exact: true }).click();
     await expect(page).toHaveURL(new RegExp(`/patterns/${pattern.slug}/$`));
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(pattern.title);
 

@@ -12,10 +12,16 @@ function typo(title: string): string {
 
 const searchBox = (page: Page) => page.getByRole('combobox', { name: 'Search patterns' });
 
+/** Navigates and waits for hydration: before it, the box is a plain form with no suggestions. */
+async function open(page: Page, path: string) {
+  await page.goto(path);
+  await page.locator('form[role="search"][data-ready]').waitFor();
+}
+
 test('the index and Fuse.js are fetched only when search is first used', async ({ page }) => {
   const requests: string[] = [];
   page.on('request', (r) => requests.push(new URL(r.url()).pathname));
-  await page.goto('/');
+  await open(page, '/');
   await page.waitForLoadState('networkidle');
   expect(requests.filter((r) => r.includes('search-index'))).toEqual([]);
   const before = requests.length;
@@ -29,7 +35,7 @@ test('the index and Fuse.js are fetched only when search is first used', async (
 for (const pattern of catalog.patterns) {
   const query = typo(pattern.title);
   test(`a typo ("${query}") still puts ${pattern.slug} first`, async ({ page }) => {
-    await page.goto('/about/');
+    await open(page, '/about/');
     await searchBox(page).fill(query);
     const first = page.getByRole('option').first();
     await expect(first).toContainText(pattern.title);
@@ -47,7 +53,7 @@ for (const [query, slug] of named) {
   const pattern = catalog.patterns.find((p) => p.slug === slug);
   test(`"${query}" finds ${slug} first`, async ({ page }) => {
     test.skip(!pattern, `${slug} is not in the catalog`);
-    await page.goto('/');
+    await open(page, '/');
     await searchBox(page).fill(query);
     await expect(page.getByRole('option').first()).toContainText(pattern!.title);
   });
@@ -55,7 +61,7 @@ for (const [query, slug] of named) {
 
 test('keyboard: / and Ctrl+K focus, arrows move, Enter opens, Escape closes', async ({ page }) => {
   const target = catalog.patterns[0]!;
-  await page.goto('/components/');
+  await open(page, '/components/');
   await page.keyboard.press('/');
   await expect(searchBox(page)).toBeFocused();
   await page.keyboard.press('Tab');
@@ -84,7 +90,7 @@ test('keyboard: / and Ctrl+K focus, arrows move, Enter opens, Escape closes', as
 });
 
 test('Enter without a chosen result opens the explore view with the query', async ({ page }) => {
-  await page.goto('/');
+  await open(page, '/');
   await searchBox(page).fill('queue');
   await page.keyboard.press('Enter');
   await expect(page).toHaveURL(/\/patterns\/\?q=queue$/);
@@ -94,7 +100,7 @@ test('Enter without a chosen result opens the explore view with the query', asyn
 test('hostile text is shown as text and never run', async ({ page }) => {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto('/');
+  await open(page, '/');
   for (const q of ['<img src=x onerror="window.__pwned=1">', '.*+?^${}()|[]\\', 'x'.repeat(10_000)]) {
     await searchBox(page).fill(q);
     await expect(page.getByRole('option').last()).toBeVisible();

@@ -35,6 +35,11 @@ export default function WellArchitectedPage() {
           and its best practices, with the patterns that demonstrate them and why. Practices no pattern covers yet are
           marked, so gaps are visible.
         </p>
+        <p className="mt-2">
+          <Link href="/well-architected/coverage/" className="font-medium underline">
+            See the coverage matrix: every pattern against every practice →
+          </Link>
+        </p>
       </PageHeader>
       <nav aria-label="Pillars" className="mb-10 flex flex-wrap gap-2">
         {index.map(({ pillar }) => (

@@ -22,12 +22,14 @@ export function PatternExplorer({ docs, options, children }: Props) {
   const componentNames = useMemo(() => new Map(options.component.map((o) => [o.value, o.label])), [options]);
 
   const searching = q.length >= 2;
-  const within = searching && status === 'ready' ? new Set(hits.map((h) => h.doc.slug)) : undefined;
-  const filtered = filterDocs(docs, state.filters, searching ? (within ?? new Set()) : undefined);
+  // While the index first loads there are no hits yet: filters and counts stay on the whole
+  // catalog rather than greying everything out; later queries keep the previous hits meanwhile.
+  const within = searching && (status === 'ready' || hits.length > 0) ? new Set(hits.map((h) => h.doc.slug)) : undefined;
+  const filtered = filterDocs(docs, state.filters, within);
   const results: Result[] = searching
     ? hits.flatMap((h) => filtered.filter((d) => d.slug === h.doc.slug).map((doc) => ({ doc, matches: h.matches })))
     : filtered.map((doc) => ({ doc, matches: [] }));
-  const counts = facetCounts(docs, state.filters, options, searching ? (within ?? new Set()) : undefined);
+  const counts = facetCounts(docs, state.filters, options, within);
   const active = ready && hasActiveState(state);
   const toggle = (key: FacetKey, value: string) => commit(toggleValue(state, key, value), 'push');
 

@@ -1,11 +1,13 @@
 'use client';
 
-import { useEffect, useId, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState, useSyncExternalStore } from 'react';
 import type { Hit } from '@/lib/search/engine';
 import { MAX_QUERY_CHARS } from '@/lib/search/facets';
 import { highlight } from '@/lib/search/highlight';
 import { Highlighted } from './highlighted';
 import { useSearch } from './use-search';
+
+const noopSubscribe = () => () => {};
 
 const isTyping = (el: Element | null) =>
   el instanceof HTMLElement && (el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName));
@@ -16,12 +18,16 @@ const isTyping = (el: Element | null) =>
  */
 export function SiteSearch() {
   const input = useRef<HTMLInputElement>(null);
+  // Closing on blur waits a moment so a click on a result lands; coming back cancels it.
+  const closing = useRef<ReturnType<typeof setTimeout>>(undefined);
   const listId = useId();
   const [query, setQuery] = useState('');
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(-1);
   const [used, setUsed] = useState(false);
   const { hits, status } = useSearch(query, used && query.trim().length >= 2);
+  // True once hydrated: until then the box is a plain GET form (and tests wait for this).
+  const hydrated = useSyncExternalStore(noopSubscribe, () => true, () => false);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -63,7 +69,7 @@ export function SiteSearch() {
   };
 
   return (
-    <form action="/patterns/" method="get" role="search" className="relative ml-auto" onSubmit={(e) => query.trim() || e.preventDefault()}>
+    <form action="/patterns/" method="get" role="search" data-ready={hydrated || undefined} className="relative ml-auto" onSubmit={(e) => query.trim() || e.preventDefault()}>
       <label htmlFor="site-search" className="sr-only">
         Search patterns
       </label>
@@ -81,13 +87,18 @@ export function SiteSearch() {
         aria-keyshortcuts="/ Control+K Meta+K"
         value={query}
         maxLength={MAX_QUERY_CHARS}
-        onFocus={() => setUsed(true)}
+        onFocus={() => {
+          clearTimeout(closing.current);
+          setUsed(true);
+        }}
         onChange={(e) => {
           setQuery(e.target.value);
           setOpen(true);
           setActive(-1);
         }}
-        onBlur={() => setTimeout(() => setOpen(false), 150)}
+        onBlur={() => {
+          closing.current = setTimeout(() => setOpen(false), 150);
+        }}
         onKeyDown={onKeyDown}
         placeholder="Search patterns…  /"
         className="w-48 rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm placeholder:text-slate-500 sm:w-64 dark:border-slate-700 dark:bg-slate-900"

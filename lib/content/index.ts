@@ -2,6 +2,8 @@
 import { type Catalog, type CatalogPaths, defaultPaths, loadCatalog, readSourceFile } from './load';
 import { cdkLibVersion, readSynthOutput, type SynthOutput } from './synth';
 import { asBuiltDiagram } from '../proof/as-built';
+import { execFileSync } from 'node:child_process';
+import type { Pattern } from './patterns';
 
 export type { Catalog, CatalogPaths } from './load';
 export type { Pattern } from './patterns';
@@ -49,4 +51,18 @@ export function getAsBuiltDiagram(slug: string, title: string) {
   let d = asBuiltCache.get(slug);
   if (!d) asBuiltCache.set(slug, (d = asBuiltDiagram(title, getSynthOutput(slug))));
   return d;
+}
+
+/**
+ * The day the pattern's folder last changed in git: the build re-verifies it on every run,
+ * and this is when what it verifies last moved. Outside git, the frontmatter dates stand in.
+ */
+export function getVerifiedDate(pattern: Pattern): string {
+  try {
+    const out = execFileSync('git', ['log', '-1', '--format=%cs', '--', `content/patterns/${pattern.slug}`], { cwd: paths.root, encoding: 'utf8' });
+    if (/^\d{4}-\d{2}-\d{2}$/.test(out.trim())) return out.trim();
+  } catch {
+    // not a git checkout
+  }
+  return pattern.updated ?? pattern.added;
 }

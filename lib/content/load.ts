@@ -77,6 +77,7 @@ export function loadCatalog(paths: CatalogPaths, options: { requireDiagrams?: bo
   }
   if (errors.length) throw new AggregateContentError(errors);
   checkTitlesUnique(patterns);
+  checkSiteLinks(patterns, registry);
   return { patterns, registry, lens };
 }
 
@@ -111,4 +112,27 @@ export class AggregateContentError extends Error {
 
 export function readSourceFile(paths: CatalogPaths, slug: string, file: string): string {
   return readFileSync(join(paths.content, 'patterns', slug, 'cdk', file), 'utf8');
+}
+
+/**
+ * Links from one page to another must name a page the site builds, in the exported form
+ * (trailing slash): a static host answers /patterns/x with a redirect or a 404.
+ */
+function checkSiteLinks(patterns: readonly Pattern[], registry: ComponentRegistry): void {
+  const routes = new Set([
+    '/', '/patterns/', '/components/', '/well-architected/', '/well-architected/coverage/', '/about/',
+    ...patterns.map((p) => `/patterns/${p.slug}/`),
+    ...registry.components.map((c) => `/components/${c.id}/`),
+  ]);
+  const errors = patterns.flatMap((p) => {
+    const problems = [...p.body.matchAll(/\]\((\/[^)\s#?]*)[^)]*\)/g)]
+      .map((m) => m[1]!)
+      .filter((href) => !routes.has(href) && !href.startsWith('/diagrams/'))
+      .map((href) => ({
+        field: `body: link ${href}`,
+        expected: routes.has(`${href}/`) ? `the exported address with a trailing slash: ${href}/` : 'a page this site builds (a pattern, component, lens or index page)',
+      }));
+    return problems.length ? [new ContentError(p.file, problems)] : [];
+  });
+  if (errors.length) throw new AggregateContentError(errors);
 }

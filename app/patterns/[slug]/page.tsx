@@ -7,7 +7,9 @@ import { PatternCredits } from '@/components/pattern-credits';
 import { PatternSource } from '@/components/pattern-source';
 import { PatternTemplate } from '@/components/pattern-template';
 import { WaMapping } from '@/components/wa-mapping';
-import { getCatalog, getCdkLibVersion, getPattern, getSynthOutput } from '@/lib/content';
+import { AsBuilt } from '@/components/as-built';
+import { PatternReview } from '@/components/pattern-review';
+import { getAsBuiltDiagram, getCatalog, getCdkLibVersion, getPattern, getSynthOutput, getVerifiedDate } from '@/lib/content';
 import { patternMappings, resolveComponents } from '@/lib/indexes';
 
 type Props = { params: Promise<{ slug: string }> };
@@ -37,8 +39,7 @@ export default async function PatternPage({ params }: Props) {
   if (!pattern) notFound();
   const catalog = getCatalog();
   const synth = getSynthOutput(pattern.slug);
-  const open = synth.findings.filter((f) => f.level !== 'suppressed').length;
-  const acknowledged = synth.findings.length - open;
+  const asBuilt = getAsBuiltDiagram(pattern.slug, pattern.title);
 
   return (
     <article>
@@ -53,12 +54,17 @@ export default async function PatternPage({ params }: Props) {
         </div>
         <p className="mt-4 text-sm text-slate-500 dark:text-slate-400">
           CDK in {pattern.languages.join(', ')} · added {pattern.added}
-          {pattern.updated && ` · updated ${pattern.updated}`} · synthesized with aws-cdk-lib {getCdkLibVersion()} · cdk-nag:{' '}
-          {open} open, {acknowledged} acknowledged
+          {pattern.updated && ` · updated ${pattern.updated}`}
+        </p>
+        <p className="mt-1 text-sm font-medium text-emerald-800 dark:text-emerald-300" data-verified>
+          Verified with aws-cdk-lib {getCdkLibVersion()} on {getVerifiedDate(pattern)}: synthesized, checked against its diagram and
+          reviewed by cdk-nag in this site&apos;s build.
         </p>
         <nav aria-label="On this page" className="mt-6 flex flex-wrap gap-3 text-sm">
           {[
             ['#mapping', 'Well-Architected'],
+            ['#review', 'Review'],
+            ['#as-built', 'As built'],
             ['#creators', 'Creators'],
             ['#source', 'Source'],
             ['#template', 'CloudFormation'],
@@ -76,6 +82,12 @@ export default async function PatternPage({ params }: Props) {
 
       <Section id="mapping" title="Well-Architected mapping">
         <WaMapping mappings={patternMappings(catalog, pattern)} />
+      </Section>
+      <Section id="review" title="Automated review">
+        <PatternReview catalog={catalog} pattern={pattern} synth={synth} />
+      </Section>
+      <Section id="as-built" title="As built">
+        <AsBuilt diagram={asBuilt} relations={asBuilt.graph.edges.length} />
       </Section>
       <Section id="creators" title="Creators and links">
         <PatternCredits pattern={pattern} />
