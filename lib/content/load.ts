@@ -21,7 +21,7 @@ export function defaultPaths(root = process.cwd()): CatalogPaths {
 }
 
 /** Folders in a CDK app that are build output or installs, never source. */
-const NOT_SOURCE = new Set(['node_modules', 'cdk.out', 'dist', 'coverage']);
+const NOT_SOURCE = new Set(['node_modules', 'cdk.out', 'dist', 'site-dist', 'coverage', '__pycache__']);
 
 export function listSourceFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];
