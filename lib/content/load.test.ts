@@ -3,7 +3,7 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { AggregateContentError, loadCatalog } from './load';
+import { AggregateContentError, loadCatalog, siteLinkErrors } from './load';
 import { parseComponentRegistry, parseLens } from './registries';
 import { fixturePaths, fixturesDir } from './test-helpers';
 
@@ -68,5 +68,21 @@ describe('registries', () => {
     const lens = parseLens('content/well-architected.json', read('well-architected.json'));
     assert.ok(registry.components.some((c) => c.id === 'dynamodb'));
     assert.deepEqual(lens.pillars.flatMap((p) => p.questions.map((q) => q.id)), ['OPS 1', 'OPS 2', 'SEC 1', 'SEC 2', 'SEC 3', 'REL 1', 'REL 2', 'PER 1', 'COST 1']);
+  });
+});
+
+describe('links between pages', () => {
+  const catalog = loadCatalog(fixturePaths, { requireDiagrams: false });
+  const withBody = (extra: string) => catalog.patterns.map((p, i) => (i === 0 ? { ...p, body: `${p.body}\n${extra}` } : p));
+  test('links to built pages pass', () => {
+    assert.deepEqual(siteLinkErrors(withBody('[b](/patterns/the-beta/) [s](/components/sqs/) [w](/well-architected/#rel-1)'), catalog.registry), []);
+  });
+  test('a link without the trailing slash, or to a page that does not exist, names the file and the fix', () => {
+    const [error] = siteLinkErrors(withBody('[b](/patterns/the-beta) [x](/patterns/nope/)'), catalog.registry);
+    assert.equal(error?.file, catalog.patterns[0]!.file);
+    assert.deepEqual(error?.problems, [
+      { field: 'body: link /patterns/the-beta', expected: 'the exported address with a trailing slash: /patterns/the-beta/' },
+      { field: 'body: link /patterns/nope/', expected: 'a page this site builds (a pattern, component, lens or index page)' },
+    ]);
   });
 });

@@ -118,13 +118,13 @@ export function readSourceFile(paths: CatalogPaths, slug: string, file: string):
  * Links from one page to another must name a page the site builds, in the exported form
  * (trailing slash): a static host answers /patterns/x with a redirect or a 404.
  */
-function checkSiteLinks(patterns: readonly Pattern[], registry: ComponentRegistry): void {
+export function siteLinkErrors(patterns: readonly Pattern[], registry: ComponentRegistry): ContentError[] {
   const routes = new Set([
     '/', '/patterns/', '/components/', '/well-architected/', '/well-architected/coverage/', '/about/',
     ...patterns.map((p) => `/patterns/${p.slug}/`),
     ...registry.components.map((c) => `/components/${c.id}/`),
   ]);
-  const errors = patterns.flatMap((p) => {
+  return patterns.flatMap((p) => {
     const problems = [...p.body.matchAll(/\]\((\/[^)\s#?]*)[^)]*\)/g)]
       .map((m) => m[1]!)
       .filter((href) => !routes.has(href) && !href.startsWith('/diagrams/'))
@@ -134,5 +134,9 @@ function checkSiteLinks(patterns: readonly Pattern[], registry: ComponentRegistr
       }));
     return problems.length ? [new ContentError(p.file, problems)] : [];
   });
+}
+
+function checkSiteLinks(patterns: readonly Pattern[], registry: ComponentRegistry): void {
+  const errors = siteLinkErrors(patterns, registry);
   if (errors.length) throw new AggregateContentError(errors);
 }

@@ -38,10 +38,10 @@ export function reviewSummary(findings: readonly Finding[]): ReviewSummary {
   };
 }
 
-/** Construct id of a finding's resource: the part of its path a reader can find in the stack. */
+/** The top-level construct a finding sits in: what a reader finds in the stack file. */
 function resourceName(f: Finding): string {
   const segs = (f.path ?? f.resource).split('/').filter((s) => s && s !== 'Resource' && s !== 'Default');
-  return segs.slice(1).join('/') || f.resource;
+  return segs[1] ?? f.resource;
 }
 
 export function groupByRule(findings: readonly Finding[]): RuleGroup[] {
