@@ -36,7 +36,16 @@ describe('callDownstream', () => {
       }),
       /could not connect/,
     );
-    const hangs: typeof fetch = (_u, init) => new Promise((_r, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal?.reason)));
+    // AbortSignal.timeout's timer does not hold Node's event loop open (a real socket would),
+    // so the stand-in holds it until the abort, or the test runner sees an idle loop and fails.
+    const hangs: typeof fetch = (_u, init) =>
+      new Promise((_r, reject) => {
+        const socket = setTimeout(() => {}, 10_000);
+        init?.signal?.addEventListener('abort', () => {
+          clearTimeout(socket);
+          reject(init.signal?.reason);
+        });
+      });
     await assert.rejects(callDownstream('https://x', 20, hangs), /no answer within 20 ms/);
   });
 });
