@@ -23,11 +23,12 @@ export function ReviewSummaryLine({ synth }: { synth: SynthOutput }) {
 /** cdk-nag's AwsSolutions and Serverless packs, per pillar, beside what the pattern demonstrates. */
 export function PatternReview({ catalog, pattern, synth }: { catalog: Catalog; pattern: Pattern; synth: SynthOutput }) {
   const pillars = reviewByPillar(catalog, pattern, synth.findings);
+  const { suppressed } = reviewSummary(synth.findings);
   return (
     <div className="space-y-8">
       <p className="max-w-3xl text-slate-700 dark:text-slate-300">
         Every build runs cdk-nag&apos;s AwsSolutions and Serverless rule packs over this stack; the build fails on any open error.
-        Result: <ReviewSummaryLine synth={synth} /> rule{reviewSummary(synth.findings).suppressed === 1 ? '' : 's'}, each waived
+        Result: <ReviewSummaryLine synth={synth} /> rule{suppressed === 1 ? '' : 's'}, each waived
         with the reason written in the code.
       </p>
       {pillars.map(({ pillar, demonstrates, findings }) => (

@@ -3,11 +3,16 @@ import type { Catalog, Component, Pattern, Pillar, Practice, Question, Template,
 
 export const ALPHABET = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZ'];
 
+/** Patterns in A–Z order of their name without a leading "The": the order every list uses. */
+export function byName(patterns: readonly Pattern[]): Pattern[] {
+  return [...patterns].sort((a, b) => a.sortKey.localeCompare(b.sortKey, 'en'));
+}
+
 export type LetterGroup = { letter: string; patterns: Pattern[] };
 
 /** Every letter A–Z, empty ones included (as the original site showed them), plus "#" when needed. */
 export function azIndex(patterns: readonly Pattern[]): LetterGroup[] {
-  const sorted = [...patterns].sort((a, b) => a.sortKey.localeCompare(b.sortKey, 'en'));
+  const sorted = byName(patterns);
   const groups = ALPHABET.map((letter) => ({ letter, patterns: sorted.filter((p) => p.letter === letter) }));
   const other = sorted.filter((p) => !ALPHABET.includes(p.letter));
   return other.length ? [...groups, { letter: '#', patterns: other }] : groups;
@@ -15,7 +20,7 @@ export function azIndex(patterns: readonly Pattern[]): LetterGroup[] {
 
 export function patternsByComponent(patterns: readonly Pattern[]): Map<string, Pattern[]> {
   const map = new Map<string, Pattern[]>();
-  for (const p of [...patterns].sort((a, b) => a.sortKey.localeCompare(b.sortKey))) {
+  for (const p of byName(patterns)) {
     for (const id of p.components) map.set(id, [...(map.get(id) ?? []), p]);
   }
   return map;
@@ -47,7 +52,7 @@ function mapped(patterns: readonly Pattern[], match: (e: WellArchitectedEntry) =
 
 /** The lens tree with the patterns mapped at each question and practice. */
 export function wellArchitectedIndex(catalog: Catalog): PillarEntry[] {
-  const patterns = [...catalog.patterns].sort((a, b) => a.sortKey.localeCompare(b.sortKey));
+  const patterns = byName(catalog.patterns);
   return catalog.lens.pillars.map((pillar) => {
     const questions = pillar.questions.map((question) => ({
       question,

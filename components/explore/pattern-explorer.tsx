@@ -26,8 +26,12 @@ export function PatternExplorer({ docs, options, children }: Props) {
   // catalog rather than greying everything out; later queries keep the previous hits meanwhile.
   const within = searching && (status === 'ready' || hits.length > 0) ? new Set(hits.map((h) => h.doc.slug)) : undefined;
   const filtered = filterDocs(docs, state.filters, within);
+  const bySlug = new Map(filtered.map((d) => [d.slug, d]));
   const results: Result[] = searching
-    ? hits.flatMap((h) => filtered.filter((d) => d.slug === h.doc.slug).map((doc) => ({ doc, matches: h.matches })))
+    ? hits.flatMap((h) => {
+        const doc = bySlug.get(h.doc.slug);
+        return doc ? [{ doc, matches: h.matches }] : [];
+      })
     : filtered.map((doc) => ({ doc, matches: [] }));
   const counts = facetCounts(docs, state.filters, options, within);
   const active = ready && hasActiveState(state);

@@ -1,6 +1,7 @@
 'use client';
 
 import { useCallback, useMemo, useSyncExternalStore } from 'react';
+import { useHydrated } from '@/components/use-hydrated';
 import { type ExploreState, type FacetOptions, parseExploreState, serializeExploreState } from '@/lib/search/facets';
 
 // The URL is the store: this event tells subscribers that pushState/replaceState changed it.
@@ -15,7 +16,6 @@ function subscribe(onChange: () => void) {
   };
 }
 
-const noop = () => () => {};
 let typing = false;
 
 /**
@@ -25,8 +25,7 @@ let typing = false;
  */
 export function useExploreState(options: FacetOptions) {
   const search = useSyncExternalStore(subscribe, () => window.location.search, () => '');
-  // False in the static HTML and during hydration, true once the page is interactive.
-  const ready = useSyncExternalStore(noop, () => true, () => false);
+  const ready = useHydrated();
   const { state, ignored } = useMemo(() => parseExploreState(search, options), [search, options]);
 
   const commit = useCallback(

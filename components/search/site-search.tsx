@@ -1,13 +1,12 @@
 'use client';
 
-import { useEffect, useId, useRef, useState, useSyncExternalStore } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import type { Hit } from '@/lib/search/engine';
 import { MAX_QUERY_CHARS } from '@/lib/search/facets';
 import { highlight } from '@/lib/search/highlight';
+import { useHydrated } from '@/components/use-hydrated';
 import { Highlighted } from './highlighted';
 import { useSearch } from './use-search';
-
-const noopSubscribe = () => () => {};
 
 const isTyping = (el: Element | null) =>
   el instanceof HTMLElement && (el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName));
@@ -26,8 +25,8 @@ export function SiteSearch() {
   const [active, setActive] = useState(-1);
   const [used, setUsed] = useState(false);
   const { hits, status } = useSearch(query, used && query.trim().length >= 2);
-  // True once hydrated: until then the box is a plain GET form (and tests wait for this).
-  const hydrated = useSyncExternalStore(noopSubscribe, () => true, () => false);
+  // Until hydrated the box is a plain GET form (and tests wait for data-ready).
+  const hydrated = useHydrated();
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {

@@ -55,6 +55,14 @@ const HELPER_SEGMENT = /(^|[A-Za-z])[0-9a-f]{32}$|^Custom::|^framework-on|Custom
 
 export type StackResource = { stack: string; logicalId: string; type: string; path: string; segments: string[] };
 
+/** The leaf ids CDK gives the CloudFormation resource inside an L2 construct: they name nothing. */
+export const CDK_LEAF_IDS = new Set(['Resource', 'Default']);
+
+/** A construct path's ids below the stack, without CDK's leaf ids: what a reader finds in the code. */
+export function constructIds(path: string): string[] {
+  return path.split('/').slice(1).filter((s) => s && !CDK_LEAF_IDS.has(s));
+}
+
 export function isHelper(path: string): boolean {
   return path.split('/').some((s) => HELPER_SEGMENT.test(s));
 }

@@ -1,23 +1,20 @@
 // The proof that a page says what its code deploys: diagram nodes ↔ template resources,
 // frontmatter components ↔ resource types, IAM actions and dependencies. Pure functions.
 import type { Component, Template } from '../content';
-import { type StackResource, architecturalResources } from './architecture';
+import { CDK_LEAF_IDS, type StackResource, architecturalResources, constructIds } from './architecture';
 import { diagramNodes } from './mermaid-nodes';
 
 export type Problem = { field: string; expected: string };
 
-/** Ids that would match every resource, and so prove nothing. */
-const MEANINGLESS_IDS = new Set(['Resource', 'Default']);
-
 export function diagramDrift(diagrams: readonly string[], resources: readonly StackResource[]): Problem[] {
   const nodes = diagrams.flatMap(diagramNodes);
   const deployed = nodes.filter((n) => !n.external);
-  const ids = new Set(deployed.map((n) => n.id).filter((id) => !MEANINGLESS_IDS.has(id)));
+  const ids = new Set(deployed.map((n) => n.id).filter((id) => !CDK_LEAF_IDS.has(id)));
   const segments = new Set(resources.flatMap((r) => r.segments.slice(1)));
   const problems: Problem[] = [];
 
   for (const n of deployed) {
-    if (MEANINGLESS_IDS.has(n.id)) {
+    if (CDK_LEAF_IDS.has(n.id)) {
       problems.push({ field: `diagram node "${n.id}"`, expected: 'a specific construct id; this one matches every resource' });
     } else if (!n.subgraph && !segments.has(n.id)) {
       problems.push({
@@ -29,7 +26,7 @@ export function diagramDrift(diagrams: readonly string[], resources: readonly St
   }
   for (const r of architecturalResources(resources)) {
     if (r.segments.slice(1).some((s) => ids.has(s))) continue;
-    const candidates = r.segments.slice(1).filter((s) => !MEANINGLESS_IDS.has(s));
+    const candidates = constructIds(r.path);
     problems.push({
       field: `resource ${r.path} (${r.type})`,
       expected: `a diagram node named after one of its construct ids (${candidates.join(', ')}); the diagram has none`,

@@ -1,6 +1,6 @@
 // What invokes, reads or writes what, derived from the synthesized templates alone.
 import type { Template } from '../content';
-import { type StackResource, architecturalResources, stackResources } from './architecture';
+import { type StackResource, architecturalResources, constructIds, stackResources } from './architecture';
 import { pick, refsIn } from './refs';
 
 export type GraphNode = { key: string; id: string; type: string };
@@ -102,6 +102,5 @@ export function deriveGraph(stacks: readonly Stack[]): ResourceGraph {
 
 /** The id a reader knows: the construct owning the CloudFormation resource. */
 export function constructId(r: StackResource): string {
-  const segs = r.segments.filter((s) => s !== 'Resource' && s !== 'Default');
-  return segs[segs.length - 1] ?? r.logicalId;
+  return constructIds(r.path).at(-1) ?? r.logicalId;
 }

@@ -2,6 +2,7 @@
 // filed under the Well-Architected pillar each rule concerns.
 import type { Catalog, Finding, Pattern, Pillar } from '../content';
 import { patternMappings, type ResolvedMapping } from '../indexes';
+import { constructIds } from './architecture';
 
 /** The packs the site reports; CDK's own template-lint acknowledgements are not a review. */
 export const REVIEW_PACKS = ['AwsSolutions', 'Serverless'] as const;
@@ -40,8 +41,7 @@ export function reviewSummary(findings: readonly Finding[]): ReviewSummary {
 
 /** The top-level construct a finding sits in: what a reader finds in the stack file. */
 function resourceName(f: Finding): string {
-  const segs = (f.path ?? f.resource).split('/').filter((s) => s && s !== 'Resource' && s !== 'Default');
-  return segs[1] ?? f.resource;
+  return constructIds(f.path ?? f.resource)[0] ?? f.resource;
 }
 
 export function groupByRule(findings: readonly Finding[]): RuleGroup[] {

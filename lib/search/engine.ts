@@ -1,22 +1,9 @@
 // The fuzzy search itself. Imported only through a dynamic import, so Fuse.js stays out of
 // every page's first-load JavaScript.
 import Fuse, { type FuseResultMatch, type IFuseOptions } from 'fuse.js';
+import { SEARCH_KEYS, type SearchField } from './fields';
 import type { SearchDoc } from './search-docs';
 import { createWordIndex } from './word-index';
-
-export type SearchField = Exclude<keyof SearchDoc, 'slug'>;
-
-/** A title hit outranks a component or summary hit, which outranks the body. */
-export const SEARCH_KEYS: { name: SearchField; weight: number }[] = [
-  { name: 'title', weight: 10 },
-  { name: 'aliases', weight: 5 },
-  { name: 'components', weight: 5 },
-  { name: 'summary', weight: 3 },
-  { name: 'wellArchitected', weight: 2 },
-  { name: 'creators', weight: 2 },
-  { name: 'headings', weight: 1.5 },
-  { name: 'excerpt', weight: 1 },
-];
 
 export const FIELD_LABELS: Record<SearchField, string> = {
   title: 'title',

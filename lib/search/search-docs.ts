@@ -1,6 +1,6 @@
 // Pure: the validated catalog in, the documents search and facets work on out.
 import type { Catalog, Pattern } from '../content';
-import { lensAnchor, patternMappings, resolveComponents } from '../indexes';
+import { byName, lensAnchor, patternMappings, resolveComponents } from '../indexes';
 
 /** One pattern as the search box sees it: only text, weighted by field in engine.ts. */
 export type SearchDoc = {
@@ -65,7 +65,7 @@ export function searchDoc(catalog: Catalog, pattern: Pattern): SearchDoc {
 }
 
 export function buildSearchDocs(catalog: Catalog): SearchDoc[] {
-  return [...catalog.patterns].sort((a, b) => a.sortKey.localeCompare(b.sortKey, 'en')).map((p) => searchDoc(catalog, p));
+  return byName(catalog.patterns).map((p) => searchDoc(catalog, p));
 }
 
 /** The facet values of one pattern, as URL-safe ids, plus what a result card needs to render. */
@@ -82,21 +82,19 @@ export type FacetDoc = {
 };
 
 export function buildFacetDocs(catalog: Catalog): FacetDoc[] {
-  return [...catalog.patterns]
-    .sort((a, b) => a.sortKey.localeCompare(b.sortKey, 'en'))
-    .map((p) => {
-      const mappings = patternMappings(catalog, p);
-      const uniq = (xs: string[]) => [...new Set(xs)];
-      return {
-        slug: p.slug,
-        title: p.title,
-        summary: p.summary,
-        component: [...p.components],
-        pillar: uniq(mappings.map((m) => m.pillar.id)),
-        question: uniq(mappings.map((m) => lensAnchor(m.question.id))),
-        practice: uniq(mappings.flatMap((m) => (m.practice ? [lensAnchor(m.practice.id)] : []))),
-        language: [...p.languages],
-        level: [p.level],
-      };
-    });
+  return byName(catalog.patterns).map((p) => {
+    const mappings = patternMappings(catalog, p);
+    const uniq = (xs: string[]) => [...new Set(xs)];
+    return {
+      slug: p.slug,
+      title: p.title,
+      summary: p.summary,
+      component: [...p.components],
+      pillar: uniq(mappings.map((m) => m.pillar.id)),
+      question: uniq(mappings.map((m) => lensAnchor(m.question.id))),
+      practice: uniq(mappings.flatMap((m) => (m.practice ? [lensAnchor(m.practice.id)] : []))),
+      language: [...p.languages],
+      level: [p.level],
+    };
+  });
 }

@@ -1,6 +1,7 @@
 // A candidate picker for large catalogs: an inverted index from words to the patterns that
 // use them, searched fuzzily through the (much smaller) vocabulary.
 import Fuse from 'fuse.js';
+import { SEARCH_KEYS } from './fields';
 import type { SearchDoc } from './search-docs';
 
 const WORD = /[\p{L}\p{N}]+/gu;
@@ -8,20 +9,6 @@ const WORD = /[\p{L}\p{N}]+/gu;
 export function words(text: string): string[] {
   return text.toLowerCase().match(WORD) ?? [];
 }
-
-type Field = { name: Exclude<keyof SearchDoc, 'slug'>; weight: number };
-
-/** Same emphasis as the ranking, so the candidates are the patterns the ranking would favour. */
-const FIELDS: Field[] = [
-  { name: 'title', weight: 10 },
-  { name: 'aliases', weight: 5 },
-  { name: 'components', weight: 5 },
-  { name: 'summary', weight: 3 },
-  { name: 'wellArchitected', weight: 2 },
-  { name: 'creators', weight: 2 },
-  { name: 'headings', weight: 1.5 },
-  { name: 'excerpt', weight: 1 },
-];
 
 /** Vocabulary words considered per query word: enough for typos, few enough to stay fast. */
 const WORDS_PER_TERM = 12;
@@ -31,7 +18,8 @@ type Posting = { docs: Int32Array; weights: Float32Array };
 export function createWordIndex(docs: readonly SearchDoc[]) {
   const build = new Map<string, Map<number, number>>();
   docs.forEach((doc, i) => {
-    for (const { name, weight } of FIELDS) {
+    // Same emphasis as the ranking, so the candidates are the patterns the ranking would favour.
+    for (const { name, weight } of SEARCH_KEYS) {
       const value = doc[name];
       for (const w of words(Array.isArray(value) ? value.join(' ') : value)) {
         let byDoc = build.get(w);

@@ -2,13 +2,13 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { PageHeader } from '@/components/page-header';
 import { getCatalog } from '@/lib/content';
-import { coverageRows, lensAnchor } from '@/lib/indexes';
+import { byName, coverageRows, lensAnchor } from '@/lib/indexes';
 
 export const metadata: Metadata = { title: 'Serverless Lens coverage' };
 
 export default function CoveragePage() {
   const catalog = getCatalog();
-  const patterns = [...catalog.patterns].sort((a, b) => a.sortKey.localeCompare(b.sortKey, 'en'));
+  const patterns = byName(catalog.patterns);
   const rows = coverageRows(catalog);
   const practices = rows.filter((r) => r.kind === 'practice');
   const gaps = practices.filter((r) => r.slugs.size === 0);
