@@ -18,8 +18,8 @@ export default defineConfig([
   },
   {
     // Tests read raw CloudFormation JSON, which has no static type to check against.
-    files: ['content/patterns/*/cdk/test/**/*.ts'],
+    files: ['content/patterns/*/typescript/test/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
-  globalIgnores(['.next/**', 'out/**', '.generated/**', 'next-env.d.ts', 'public/**', 'content/patterns/*/cdk/cdk.out/**', 'content/patterns/*/cdk/site-dist/**']),
+  globalIgnores(['.next/**', 'out/**', '.generated/**', 'next-env.d.ts', 'public/**', 'content/patterns/*/typescript/cdk.out/**', 'content/patterns/*/typescript/site-dist/**']),
 ]);

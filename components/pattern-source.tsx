@@ -6,7 +6,7 @@ import { repositoryUrl, siteConfig } from '@/lib/site-config';
 function startCommands(slug: string): string {
   const repo = new URL(siteConfig.repository.url).pathname.replace(/^\/|\.git$/g, '');
   return [
-    `npx degit ${repo}/content/patterns/${slug}/cdk ${slug}`,
+    `npx degit ${repo}/content/patterns/${slug}/typescript ${slug}`,
     `cd ${slug}`,
     'npm install',
     'npx cdk synth     # offline: prints the CloudFormation template',
@@ -15,9 +15,9 @@ function startCommands(slug: string): string {
   ].join('\n');
 }
 
-/** Every file of the pattern's cdk/ folder, highlighted at build time, each in its own disclosure. */
+/** Every file of the pattern's typescript/ folder, highlighted at build time, each in its own disclosure. */
 export async function PatternSource({ pattern }: { pattern: Pattern }) {
-  const base = `content/patterns/${pattern.slug}/cdk`;
+  const base = `content/patterns/${pattern.slug}/typescript`;
   const files = await Promise.all(
     pattern.sourceFiles.map(async (file) => ({ file, ...(await highlight(getSourceFile(pattern.slug, file), languageOf(file))) })),
   );

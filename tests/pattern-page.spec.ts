@@ -42,7 +42,7 @@ for (const pattern of catalog.patterns) {
       expect(colours).toBeGreaterThan(3);
       await expect(entry.getByRole('link', { name: 'View in repository' })).toHaveAttribute(
         'href',
-        new RegExp(`/blob/main/content/patterns/${pattern.slug}/cdk/${stackFile}$`),
+        new RegExp(`/blob/main/content/patterns/${pattern.slug}/typescript/${stackFile}$`),
       );
     });
 

@@ -32,7 +32,7 @@ export default function AboutPage() {
         <h2>Contributing</h2>
         <p>
           A pattern is one folder under <code>content/patterns/</code>: an <code>index.mdx</code> page and a{' '}
-          <code>cdk/</code> app. Indexes, component pages and the Well-Architected view follow from its frontmatter. See
+          <code>typescript/</code> CDK app. Indexes, component pages and the Well-Architected view follow from its frontmatter. See
           the <a href={siteConfig.repository.url}>repository</a> for the authoring guide.
         </p>
         <p>

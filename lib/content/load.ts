@@ -67,7 +67,7 @@ export function loadCatalog(paths: CatalogPaths, options: { requireDiagrams?: bo
         throw new ContentError(file, [{ field: '(file)', expected: 'every folder under content/patterns/ to hold an index.mdx' }]);
       }
       const raw = readFileSync(join(dir, 'index.mdx'), 'utf8');
-      const pattern = parsePattern({ slug, file, raw, sourceFiles: listSourceFiles(join(dir, 'cdk')) }, registry, lens);
+      const pattern = parsePattern({ slug, file, raw, sourceFiles: listSourceFiles(join(dir, 'typescript')) }, registry, lens);
       if (options.requireDiagrams !== false) checkRendered(pattern, paths);
       patterns.push(pattern);
     } catch (error) {
@@ -111,7 +111,7 @@ export class AggregateContentError extends Error {
 }
 
 export function readSourceFile(paths: CatalogPaths, slug: string, file: string): string {
-  return readFileSync(join(paths.content, 'patterns', slug, 'cdk', file), 'utf8');
+  return readFileSync(join(paths.content, 'patterns', slug, 'typescript', file), 'utf8');
 }
 
 /**

@@ -38,7 +38,7 @@ const malformed: [name: string, field: string, expected: RegExp][] = [
   ['bad-date', 'added', /YYYY-MM-DD/],
   ['no-diagram', 'body', /mermaid architecture diagram/],
   ['diagram-without-description', 'body: mermaid diagram 1', /accDescr/],
-  ['broken-source-link', 'body: link ./cdk/lambda/missing.ts', /exists in this pattern's cdk\/ folder/],
+  ['broken-source-link', 'body: link ./typescript/lambda/missing.ts', /exists in this pattern's typescript\/ folder/],
   ['no-frontmatter', '(frontmatter)', /YAML block between --- lines/],
   ['invalid-yaml', '(frontmatter)', /valid YAML/],
   ['creator-link-not-a-url', 'creators[0].links[0].url', /absolute http\(s\) URL/],
@@ -58,15 +58,15 @@ describe('parsePattern rejects malformed pages, naming the file, field and expec
     });
   }
 
-  test('a missing CDK file is reported against the cdk/ path', () => {
+  test('a missing CDK file is reported against the typescript/ path', () => {
     const raw = readFileSync(join(fixturesDir, 'content/patterns/alpha-pattern/index.mdx'), 'utf8');
     const error = rejection(() =>
       parsePattern({ slug: 'alpha-pattern', file: 'x.mdx', raw, sourceFiles: ['package.json', 'cdk.json', 'lib/alpha-pattern-stack.ts'] }, registry, lens),
     );
     const fields = error.problems.map((p) => p.field);
-    assert.ok(fields.includes('cdk/tsconfig.json'));
-    assert.ok(fields.includes('cdk/bin/alpha-pattern.ts'));
-    assert.ok(fields.includes('cdk/test/'));
+    assert.ok(fields.includes('typescript/tsconfig.json'));
+    assert.ok(fields.includes('typescript/bin/alpha-pattern.ts'));
+    assert.ok(fields.includes('typescript/test/'));
   });
 
   test('a folder name that is not kebab-case is refused', () => {
@@ -94,7 +94,7 @@ describe('parsePattern on a valid page', () => {
     assert.doesNotMatch(pattern.body, /```mermaid/);
   });
 
-  test('points links into cdk/ at the Source section', () => {
+  test('points links into typescript/ at the Source section', () => {
     assert.match(pattern.body, /\]\(#source-lib-alpha-pattern-stack-ts\)/);
   });
 

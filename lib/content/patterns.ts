@@ -16,7 +16,7 @@ export type Pattern = Frontmatter & {
   sortKey: string;
   letter: string;
   diagrams: Diagram[];
-  /** Files of the pattern's cdk/ folder, relative to it, sorted. */
+  /** Files of the pattern's typescript/ folder, relative to it, sorted. */
   sourceFiles: string[];
 };
 
@@ -36,11 +36,11 @@ export function sourceAnchor(path: string): string {
   return `source-${path.replace(/[^a-zA-Z0-9]+/g, '-').replace(/^-|-$/g, '').toLowerCase()}`;
 }
 
-/** Links in the body that point into the pattern's own cdk/ folder: checked, then sent to the Source section. */
+/** Links in the body that point into the pattern's own typescript/ folder: checked, then sent to the Source section. */
 function checkSourceLinks(body: string, files: ReadonlySet<string>, problems: Problem[]): string {
-  return body.replace(/\]\(\.\/cdk\/([^)#\s]+)\)/g, (_m, target: string) => {
+  return body.replace(/\]\(\.\/typescript\/([^)#\s]+)\)/g, (_m, target: string) => {
     if (!files.has(target)) {
-      problems.push({ field: `body: link ./cdk/${target}`, expected: 'a file that exists in this pattern\'s cdk/ folder' });
+      problems.push({ field: `body: link ./typescript/${target}`, expected: 'a file that exists in this pattern\'s typescript/ folder' });
     }
     return `](#${sourceAnchor(target)})`;
   });
@@ -108,10 +108,10 @@ export function parsePattern(input: PatternInput, registry: ComponentRegistry, l
 
   const files = new Set(input.sourceFiles);
   for (const required of requiredSourceFiles(slug)) {
-    if (!files.has(required)) problems.push({ field: `cdk/${required}`, expected: 'this file to exist: every pattern ships a complete CDK app' });
+    if (!files.has(required)) problems.push({ field: `typescript/${required}`, expected: 'this file to exist: every pattern ships a complete CDK app' });
   }
   if (!input.sourceFiles.some((f) => /^test\/.+\.test\.ts$/.test(f))) {
-    problems.push({ field: 'cdk/test/', expected: 'at least one test/*.test.ts file' });
+    problems.push({ field: 'typescript/test/', expected: 'at least one test/*.test.ts file' });
   }
 
   const { body, diagrams, problems: diagramProblems } = extractDiagrams(parsedMatter.content);

@@ -97,7 +97,7 @@ export function collectSynthOutput(slug: string, assemblyDir: string, cdkVersion
 
 /** Runs the pattern's own `cdk synth`, exactly as a reader would, with no AWS account. */
 export function synthesize(paths: CatalogPaths, slug: string): Promise<{ ok: boolean; log: string; assemblyDir: string }> {
-  const cdkDir = join(paths.content, 'patterns', slug, 'cdk');
+  const cdkDir = join(paths.content, 'patterns', slug, 'typescript');
   const assemblyDir = join(paths.root, '.generated', 'cdk.out', slug);
   rmSync(assemblyDir, { recursive: true, force: true });
   mkdirSync(assemblyDir, { recursive: true });

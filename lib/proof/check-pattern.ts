@@ -3,7 +3,7 @@ import type { Catalog, Pattern, SynthOutput } from '../content';
 import { stackResources } from './architecture';
 import { type Problem, componentEvidence, diagramDrift } from './drift';
 
-/** Package names a pattern depends on, from the package.json files of its cdk/ folder. */
+/** Package names a pattern depends on, from the package.json files of its typescript/ folder. */
 export function dependencyNames(packageJsons: readonly string[]): string[] {
   return packageJsons.flatMap((text) => {
     const pkg: { dependencies?: Record<string, string>; devDependencies?: Record<string, string> } = JSON.parse(text);
