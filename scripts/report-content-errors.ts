@@ -1,5 +1,6 @@
 import { ContentError } from '../lib/content/errors';
-import { AggregateContentError, type Catalog, type CatalogPaths, loadCatalog } from '../lib/content/load';
+import { recommendedFlags } from '../lib/content/cdk-flags';
+import { AggregateContentError, type Catalog, type CatalogPaths, type LoadOptions, loadCatalog } from '../lib/content/load';
 
 /** Authors need the file, field and expectation, not a stack trace: print those and stop. */
 export function exitOnContentError(error: unknown): never {
@@ -11,9 +12,9 @@ export function exitOnContentError(error: unknown): never {
 }
 
 /** The catalog for a build script, or a readable list of content problems and exit 1. */
-export function loadCatalogOrExit(paths: CatalogPaths, options: { requireDiagrams?: boolean } = {}): Catalog {
+export function loadCatalogOrExit(paths: CatalogPaths, options: LoadOptions = {}): Catalog {
   try {
-    return loadCatalog(paths, options);
+    return loadCatalog(paths, { flags: recommendedFlags(paths.root), ...options });
   } catch (error) {
     exitOnContentError(error);
   }

@@ -1,38 +1,60 @@
-// Synthesizes every pattern's CDK app offline and keeps templates + cdk-nag findings
-// in .generated/, where the site build reads them. Two at a time: CI has two cores.
+// Keeps snapshots/ in step with the CDK apps. Each app's output (templates and cdk-nag
+// findings) is committed with a hash of everything that determines it.
+//   npm run synth              synthesize only the apps whose hash changed (the build runs this)
+//   npm run snapshots:update   re-synthesize every app and rewrite its snapshot
+//   npm run check:snapshots    re-synthesize every app and fail where the committed snapshot differs
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { type App, appHash, listApps, readLockfile } from '../lib/content/apps';
 import { defaultPaths } from '../lib/content/load';
+import { cdkLibVersion, collectSynthOutput, readSnapshotMeta, readSynthOutput, synthesize, writeSnapshot } from '../lib/content/synth';
+import { snapshotDifference } from '../lib/proof/snapshot-diff';
 import { loadCatalogOrExit } from './report-content-errors';
-import { cdkLibVersion, collectSynthOutput, synthesize, writeSynthOutput } from '../lib/content/synth';
 
+const args = process.argv.slice(2);
+const mode = args.includes('--check') ? 'check' : args.includes('--all') ? 'all' : 'changed';
+const only = args.filter((a) => !a.startsWith('--'));
 const paths = defaultPaths();
-const only = process.argv.slice(2);
-const slugs = loadCatalogOrExit(paths, { requireDiagrams: false })
-  .patterns.map((p) => p.slug)
-  .filter((s) => only.length === 0 || only.includes(s));
+const slugs = loadCatalogOrExit(paths, { requireDiagrams: false }).patterns.map((p) => p.slug).filter((s) => only.length === 0 || only.includes(s));
 const version = cdkLibVersion(paths.root);
+const lock = readLockfile(paths);
+const python = join(paths.root, '.venv', 'bin', 'python');
 const failures: string[] = [];
+const name = (app: App) => `${app.slug} (${app.language})`;
 
-async function worker(queue: string[]) {
-  for (let slug = queue.shift(); slug; slug = queue.shift()) {
-    const started = Date.now();
-    const result = await synthesize(paths, slug);
-    if (!result.ok) {
-      failures.push(`\n✖ ${slug}: cdk synth failed\n${result.log.trim()}`);
-      continue;
-    }
-    const output = collectSynthOutput(slug, result.assemblyDir, version);
-    writeSynthOutput(paths, output);
-    const resources = output.stacks.reduce((n, s) => n + Object.keys(s.template.Resources).length, 0);
-    const suppressed = output.findings.filter((f) => f.level === 'suppressed').length;
-    console.log(`✔ ${slug}: ${resources} resources, ${output.findings.length - suppressed} open finding(s), ${suppressed} acknowledged (${Date.now() - started} ms)`);
+const apps = listApps(paths, slugs).map((app) => ({ app, hash: appHash(paths, app, lock, version) }));
+const todo = mode === 'changed' ? apps.filter(({ app, hash }) => readSnapshotMeta(paths, app.slug, app.language)?.hash !== hash) : apps;
+
+async function run({ app, hash }: { app: App; hash: string }) {
+  const result = await synthesize(app.dir, { python });
+  if (!result.ok) return void failures.push(`✖ ${name(app)}: synthesis failed\n${result.log.trim()}`);
+  const output = collectSynthOutput(app.slug, result.assemblyDir, version);
+  const open = output.findings.filter((f) => f.level === 'error');
+  if (open.length) {
+    return void failures.push(`✖ ${name(app)}: ${open.length} cdk-nag error(s) without a written reason:\n${open.map((f) => `  ${f.rule} on ${f.path ?? f.resource}: ${f.message}`).join('\n')}`);
   }
+  if (mode === 'check') {
+    const meta = readSnapshotMeta(paths, app.slug, app.language);
+    const difference = meta ? snapshotDifference(readSynthOutput(paths, app.slug, app.language), output) : 'no committed snapshot';
+    if (difference) return void failures.push(`✖ ${name(app)}: snapshots/${app.slug}/${app.language} differs from a fresh synthesis: ${difference}`);
+    if (meta!.hash !== hash) return void failures.push(`✖ ${name(app)}: snapshots/${app.slug}/${app.language}/synth.json has a stale input hash (${meta!.hash}, now ${hash})`);
+  } else {
+    writeSnapshot(paths, output, app.language, hash);
+  }
+  const resources = output.stacks.reduce((n, s) => n + Object.keys(s.template.Resources).length, 0);
+  console.log(`✔ ${name(app)}: ${resources} resources, ${output.findings.filter((f) => f.level === 'suppressed').length} acknowledged findings (${result.ms} ms)`);
 }
 
-const queue = [...slugs];
-await Promise.all(Array.from({ length: Math.min(2, availableParallelism(), queue.length) }, () => worker(queue)));
+const started = Date.now();
+const queue = [...todo];
+const workers = Math.max(1, Math.min(availableParallelism(), queue.length));
+await Promise.all(Array.from({ length: workers }, async () => {
+  for (let next = queue.shift(); next; next = queue.shift()) await run(next);
+}));
 if (failures.length) {
-  console.error(failures.join('\n'));
+  console.error(`\n${failures.join('\n\n')}\n`);
+  if (mode === 'check') console.error('Refresh the snapshots with "npm run snapshots:update", review the diff and commit it.');
   process.exit(1);
 }
-console.log(`Synthesized ${slugs.length} pattern(s) with aws-cdk-lib ${version}.`);
+const verb = mode === 'check' ? 'match a fresh synthesis' : 'are up to date';
+console.log(`Snapshots: ${apps.length} app(s) ${verb}; synthesized ${todo.length} with aws-cdk-lib ${version} on ${workers} worker(s) in ${((Date.now() - started) / 1000).toFixed(1)} s.`);

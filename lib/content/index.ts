@@ -1,5 +1,6 @@
 // The content gateway: the only module that reads content/ and generated data.
 import { type Catalog, type CatalogPaths, defaultPaths, loadCatalog, readSourceFile } from './load';
+import { recommendedFlags } from './cdk-flags';
 import { cdkLibVersion, readSynthOutput, type SynthOutput } from './synth';
 import { asBuiltDiagram } from '../proof/as-built';
 import { execFileSync } from 'node:child_process';
@@ -20,7 +21,7 @@ let cached: Catalog | undefined;
 
 /** Loaded once per build process; every page reads the same validated catalog. */
 export function getCatalog(): Catalog {
-  cached ??= loadCatalog(paths);
+  cached ??= loadCatalog(paths, { flags: recommendedFlags(paths.root) });
   return cached;
 }
 

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { DIAGRAM_THEMES, diagramFile } from './diagrams';
 import { ContentError } from './errors';
+import { type FlagMap, flagProblems } from './cdk-flags';
 import { type Pattern, parsePattern } from './patterns';
 import { parseComponentRegistry, parseLens } from './registries';
 import type { ComponentRegistry, Lens } from './schema';
@@ -50,7 +51,13 @@ function readJson(file: string, root: string): unknown {
  * Reads and validates everything under content/. Problems from every pattern are
  * gathered first, so one build run lists all of them rather than the first.
  */
-export function loadCatalog(paths: CatalogPaths, options: { requireDiagrams?: boolean } = {}): Catalog {
+export type LoadOptions = {
+  requireDiagrams?: boolean;
+  /** The recommended feature flags every app's cdk.json must carry; unchecked when absent (fixtures). */
+  flags?: FlagMap;
+};
+
+export function loadCatalog(paths: CatalogPaths, options: LoadOptions = {}): Catalog {
   const { root, content } = paths;
   const registry = parseComponentRegistry('content/components.json', readJson(join(content, 'components.json'), root));
   const lens = parseLens('content/well-architected.json', readJson(join(content, 'well-architected.json'), root));
@@ -69,6 +76,8 @@ export function loadCatalog(paths: CatalogPaths, options: { requireDiagrams?: bo
       const raw = readFileSync(join(dir, 'index.mdx'), 'utf8');
       const pattern = parsePattern({ slug, file, raw, sourceFiles: listSourceFiles(join(dir, 'typescript')) }, registry, lens);
       if (options.requireDiagrams !== false) checkRendered(pattern, paths);
+      if (options.flags) checkFlags(pattern, dir, options.flags);
+      checkGuaranteeTests(pattern, dir);
       patterns.push(pattern);
     } catch (error) {
       if (error instanceof ContentError) errors.push(error);
@@ -92,6 +101,32 @@ function checkRendered(pattern: Pattern, paths: CatalogPaths) {
       })),
     );
   }
+}
+
+function checkFlags(pattern: Pattern, dir: string, flags: FlagMap) {
+  const problems = flagProblems(readFileSync(join(dir, 'typescript', 'cdk.json'), 'utf8'), flags, 'typescript/cdk.json');
+  if (problems.length) throw new ContentError(pattern.file, problems);
+}
+
+/**
+ * Each guarantee names a test file of the app and a test in it. Whether that test passed is
+ * checked after the tests ran (check:guarantees); here a typo fails before anything slow.
+ */
+function checkGuaranteeTests(pattern: Pattern, dir: string) {
+  const problems = pattern.guarantees.flatMap((g, i) =>
+    g.tests.flatMap((t, j) => {
+      const field = `guarantees[${i}].tests[${j}]`;
+      const file = join(dir, t.file);
+      if (!existsSync(file)) return [{ field: `${field}.file`, expected: `a test file of this pattern; ${t.file} does not exist` }];
+      const text = readFileSync(file, 'utf8');
+      // node:test names are string literals; pytest names are function names.
+      const quoted = t.file.endsWith('.py')
+        ? text.includes(`def ${t.name}(`)
+        : [`'${t.name}'`, `"${t.name}"`, `\`${t.name}\``].some((q) => text.includes(q));
+      return quoted ? [] : [{ field: `${field}.name`, expected: `the exact name of a test in ${t.file}; "${t.name}" is not there` }];
+    }),
+  );
+  if (problems.length) throw new ContentError(pattern.file, problems);
 }
 
 function checkTitlesUnique(patterns: Pattern[]) {

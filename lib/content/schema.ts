@@ -64,6 +64,23 @@ export const wellArchitectedEntrySchema = z.union(
   { error: 'expected { practice: "REL 2.1", reason } or { question: "SEC 1", reason }' },
 );
 
+/** A test that proves a guarantee: a file of the pattern's app and the exact name of one test in it. */
+export const guaranteeTestSchema = z.strictObject({
+  file: z.string().regex(/^(typescript|python)\/.+\.(test\.ts|py)$/, 'expected a test file of the app, such as "typescript/test/orders.test.ts"'),
+  name: z.string().min(3),
+});
+
+export const guaranteeSchema = z.strictObject({
+  claim: oneSentence,
+  tests: z.array(guaranteeTestSchema).min(1, 'expected at least one test that proves the claim'),
+});
+
+/** A resource billed while idle that the stack neither stops nor guards with a budget, and why. */
+export const idleCostSchema = z.strictObject({
+  construct: z.string().regex(/^[A-Za-z][A-Za-z0-9-]*$/, 'expected a construct id from the stack, such as "Database"'),
+  why: z.string().trim().min(40, 'expected a plain reason of at least 40 characters'),
+});
+
 export const languages = ['typescript', 'python', 'java', 'csharp', 'go'] as const;
 export const levels = ['beginner', 'intermediate', 'advanced'] as const;
 
@@ -79,6 +96,9 @@ export const frontmatterSchema = z.strictObject({
   links: z.array(linkSchema).default([]),
   added: isoDate,
   updated: isoDate.optional(),
+  /** Behavioural promises the page makes, each proven by named tests that must pass in the build. */
+  guarantees: z.array(guaranteeSchema).min(1, 'expected at least one guarantee with the test that proves it'),
+  idleCosts: z.array(idleCostSchema).default([]),
   /** Where the idea first appeared, when the pattern is a rewrite of an older one. */
   original: z.strictObject({ title: z.string().min(1), url }).optional(),
 });

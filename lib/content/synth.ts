@@ -31,7 +31,9 @@ const reportSchema = z.looseObject({
           ruleName: z.string(),
           description: z.string(),
           severity: z.string().optional(),
-          violatingResources: z.array(z.looseObject({ resourceLogicalId: z.string().optional(), constructPath: z.string().optional() })),
+          violatingResources: z.array(z.looseObject({ resourceLogicalId: z.string().optional(), constructPath: z.string().optional() })).default([]),
+          /** Construct annotations (warnings an app adds itself) name constructs, not resources. */
+          violatingConstructs: z.array(z.looseObject({ constructPath: z.string() })).default([]),
         }),
       ),
     }),
@@ -57,10 +59,6 @@ export const synthOutputSchema = z.strictObject({
 });
 export type SynthOutput = z.infer<typeof synthOutputSchema>;
 
-export function generatedDir(paths: CatalogPaths): string {
-  return join(paths.root, '.generated', 'patterns');
-}
-
 function packOf(ruleId: string): string {
   return ruleId.split('-')[0] ?? 'unknown';
 }
@@ -85,8 +83,8 @@ export function collectSynthOutput(slug: string, assemblyDir: string, cdkVersion
     for (const plugin of report.pluginReports) {
       for (const v of plugin.violations) {
         const level = /warn/i.test(v.severity ?? '') ? 'warning' : /info/i.test(v.severity ?? '') ? 'info' : 'error';
-        for (const r of v.violatingResources) {
-          findings.push({ rule: v.ruleName, pack: plugin.pluginName ?? packOf(v.ruleName), level, stack: stacks[0]?.name ?? '', resource: r.resourceLogicalId ?? r.constructPath ?? '', path: r.constructPath, message: v.description });
+        for (const r of [...v.violatingResources, ...v.violatingConstructs]) {
+          findings.push({ rule: v.ruleName, pack: plugin.pluginName ?? packOf(v.ruleName), level, stack: stacks[0]?.name ?? '', resource: String(r.resourceLogicalId ?? r.constructPath ?? ''), path: r.constructPath as string | undefined, message: v.description });
         }
       }
     }
@@ -95,35 +93,112 @@ export function collectSynthOutput(slug: string, assemblyDir: string, cdkVersion
   return synthOutputSchema.parse({ slug, cdkVersion, stacks, findings });
 }
 
-/** Runs the pattern's own `cdk synth`, exactly as a reader would, with no AWS account. */
-export function synthesize(paths: CatalogPaths, slug: string): Promise<{ ok: boolean; log: string; assemblyDir: string }> {
-  const cdkDir = join(paths.content, 'patterns', slug, 'typescript');
-  const assemblyDir = join(paths.root, '.generated', 'cdk.out', slug);
-  rmSync(assemblyDir, { recursive: true, force: true });
-  mkdirSync(assemblyDir, { recursive: true });
-  return new Promise((resolve) => {
-    const child = spawn('npx', ['--no-install', 'cdk', 'synth', '--no-notices', '--quiet', '--output', assemblyDir], {
-      cwd: cdkDir,
-      env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true', CDK_DISABLE_VERSION_CHECK: 'true', AWS_REGION: process.env.AWS_REGION ?? 'us-east-1' },
-    });
-    let log = '';
-    child.stdout.on('data', (d) => (log += d));
-    child.stderr.on('data', (d) => (log += d));
-    child.on('close', (code) => resolve({ ok: code === 0, log, assemblyDir }));
+/** Context the CDK CLI adds to cdk.json's before it runs an app; without it templates lose their construct paths. */
+const CLI_CONTEXT = {
+  'aws:cdk:enable-path-metadata': true,
+  'aws:cdk:enable-asset-metadata': true,
+  'aws:cdk:version-reporting': true,
+  'aws:cdk:bundling-stacks': ['**'],
+  '@aws-cdk/core:failSynthOnValidationErrors': false,
+};
+
+type Step = { command: string; args: string[] };
+
+/** The commands that run an app, from its cdk.json, without npx or the CLI in between. */
+export function appCommands(appDir: string, python: string): Step[] {
+  const app = z.looseObject({ app: z.string() }).parse(JSON.parse(readFileSync(join(appDir, 'cdk.json'), 'utf8'))).app;
+  return app.split(' && ').map((step) => {
+    const ts = /^npx tsx (\S+\.ts)$/.exec(step.trim());
+    if (ts) return { command: process.execPath, args: ['--import', 'tsx', ts[1]!] };
+    const py = /^python3? (\S+\.py)$/.exec(step.trim());
+    if (py) return { command: python, args: [py[1]!] };
+    throw new Error(`${join(appDir, 'cdk.json')}: each step of "app" must be "npx tsx <file>.ts" or "python3 <file>.py"; found "${step}"`);
   });
 }
 
-export function writeSynthOutput(paths: CatalogPaths, output: SynthOutput): void {
-  mkdirSync(generatedDir(paths), { recursive: true });
-  writeFileSync(join(generatedDir(paths), `${output.slug}.json`), JSON.stringify(output, null, 1));
+function runStep(step: Step, cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; log: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(step.command, step.args, { cwd, env });
+    let log = '';
+    child.stdout.on('data', (d) => (log += d));
+    child.stderr.on('data', (d) => (log += d));
+    child.on('error', (e) => (log += String(e)));
+    child.on('close', (code) => resolve({ code, log }));
+  });
 }
 
-export function readSynthOutput(paths: CatalogPaths, slug: string): SynthOutput {
-  const file = join(generatedDir(paths), `${slug}.json`);
-  if (!existsSync(file)) {
-    throw new Error(`No synthesized template for "${slug}" (${file}). Run "npm run synth" first; "npm run build" does it for you.`);
+/**
+ * Runs an app the way `cdk synth` does (same context, same environment), but directly: the
+ * CLI adds seconds of start-up and nothing to the output. The assembly goes to the app's own
+ * cdk.out, so bundled assets, and so their hashes, are the same on every machine.
+ */
+export async function synthesize(appDir: string, options: { python?: string } = {}): Promise<{ ok: boolean; log: string; assemblyDir: string; ms: number }> {
+  const assemblyDir = join(appDir, 'cdk.out');
+  rmSync(assemblyDir, { recursive: true, force: true });
+  mkdirSync(assemblyDir, { recursive: true });
+  const cdkJson = z.looseObject({ context: z.record(z.string(), z.unknown()).default({}) }).parse(JSON.parse(readFileSync(join(appDir, 'cdk.json'), 'utf8')));
+  const env = {
+    ...process.env,
+    CDK_OUTDIR: 'cdk.out',
+    CDK_CONTEXT_JSON: JSON.stringify({ ...cdkJson.context, ...CLI_CONTEXT }),
+    CDK_DEFAULT_REGION: process.env.CDK_DEFAULT_REGION ?? 'us-east-1',
+    CDK_DISABLE_CLI_TELEMETRY: 'true',
+  };
+  const started = Date.now();
+  let log = '';
+  try {
+    for (const step of appCommands(appDir, options.python ?? 'python3')) {
+      const result = await runStep(step, appDir, env);
+      log += result.log;
+      if (result.code !== 0) return { ok: false, log, assemblyDir, ms: Date.now() - started };
+    }
+  } catch (error) {
+    return { ok: false, log: (error as Error).message, assemblyDir, ms: Date.now() - started };
   }
-  return synthOutputSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
+  return { ok: existsSync(join(assemblyDir, 'manifest.json')), log, assemblyDir, ms: Date.now() - started };
+}
+
+export const snapshotLanguages = ['typescript', 'python'] as const;
+export type SnapshotLanguage = (typeof snapshotLanguages)[number];
+
+const snapshotMetaSchema = z.strictObject({
+  slug: z.string(),
+  language: z.enum(snapshotLanguages),
+  /** Hash of everything that determines the output; a different hash means the snapshot is stale. */
+  hash: z.string().regex(/^[0-9a-f]{32}$/),
+  cdkVersion: z.string(),
+  stacks: z.array(z.string()).min(1),
+  findings: z.array(findingSchema),
+});
+export type SnapshotMeta = z.infer<typeof snapshotMetaSchema>;
+
+/** Committed synth output, one folder per pattern and language, like CDK's integ-test snapshots. */
+export function snapshotDir(paths: CatalogPaths, slug: string, language: SnapshotLanguage): string {
+  return join(paths.root, 'snapshots', slug, language);
+}
+
+export function writeSnapshot(paths: CatalogPaths, output: SynthOutput, language: SnapshotLanguage, hash: string): void {
+  const dir = snapshotDir(paths, output.slug, language);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const meta: SnapshotMeta = { slug: output.slug, language, hash, cdkVersion: output.cdkVersion, stacks: output.stacks.map((s) => s.name), findings: output.findings };
+  writeFileSync(join(dir, 'synth.json'), `${JSON.stringify(meta, null, 1)}\n`);
+  for (const { name, template } of output.stacks) writeFileSync(join(dir, `${name}.template.json`), `${JSON.stringify(template, null, 1)}\n`);
+}
+
+export function readSnapshotMeta(paths: CatalogPaths, slug: string, language: SnapshotLanguage): SnapshotMeta | undefined {
+  const file = join(snapshotDir(paths, slug, language), 'synth.json');
+  return existsSync(file) ? snapshotMetaSchema.parse(JSON.parse(readFileSync(file, 'utf8'))) : undefined;
+}
+
+export function readSynthOutput(paths: CatalogPaths, slug: string, language: SnapshotLanguage = 'typescript'): SynthOutput {
+  const meta = readSnapshotMeta(paths, slug, language);
+  if (!meta) {
+    throw new Error(`No snapshot for "${slug}" (${language}) in snapshots/${slug}/${language}/. Run "npm run synth"; "npm run build" does it for you.`);
+  }
+  const dir = snapshotDir(paths, slug, language);
+  const stacks = meta.stacks.map((name) => ({ name, template: templateSchema.parse(JSON.parse(readFileSync(join(dir, `${name}.template.json`), 'utf8'))) }));
+  return synthOutputSchema.parse({ slug, cdkVersion: meta.cdkVersion, stacks, findings: meta.findings });
 }
 
 export function cdkLibVersion(root: string): string {
