@@ -1,7 +1,9 @@
 // The content gateway: the only module that reads content/ and generated data.
 import { type Catalog, type CatalogPaths, defaultPaths, loadCatalog, readSourceFile } from './load';
 import { recommendedFlags } from './cdk-flags';
-import { cdkLibVersion, readSynthOutput, type SynthOutput } from './synth';
+import { cdkLibVersion, readSnapshotMeta, readSynthOutput, type SnapshotLanguage, snapshotLanguages, type SynthOutput } from './synth';
+import { type RegionFit, type RegionSupport, readRegionSupport, regionFit } from './regions';
+import { type DeployFacts, deployFacts } from '../proof/deploy-facts';
 import { asBuiltDiagram } from '../proof/as-built';
 import { execFileSync } from 'node:child_process';
 import type { Pattern } from './patterns';
@@ -38,6 +40,30 @@ export function getSynthOutput(slug: string): SynthOutput {
   let out = synthCache.get(slug);
   if (!out) synthCache.set(slug, (out = readSynthOutput(paths, slug)));
   return out;
+}
+
+/** Every committed snapshot of a pattern, one per language that has an app. */
+export function getSynthOutputs(slug: string): { language: SnapshotLanguage; output: SynthOutput }[] {
+  return snapshotLanguages.filter((language) => readSnapshotMeta(paths, slug, language)).map((language) => ({ language, output: readSynthOutput(paths, slug, language) }));
+}
+
+let regions: RegionSupport | undefined;
+export function getRegionSupport(): RegionSupport | undefined {
+  regions ??= readRegionSupport(paths);
+  return regions;
+}
+
+const factsCache = new Map<string, DeployFacts>();
+/** Quotas, idle costs and leftovers of a pattern, from its TypeScript app's templates. */
+export function getDeployFacts(slug: string): DeployFacts {
+  let facts = factsCache.get(slug);
+  if (!facts) factsCache.set(slug, (facts = deployFacts(getSynthOutput(slug).stacks)));
+  return facts;
+}
+
+export function getRegionFit(slug: string): RegionFit | undefined {
+  const data = getRegionSupport();
+  return data && regionFit(getDeployFacts(slug).types, data);
 }
 
 let version: string | undefined;

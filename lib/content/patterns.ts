@@ -47,7 +47,7 @@ function checkSourceLinks(body: string, files: ReadonlySet<string>, problems: Pr
 }
 
 /** Ids the pattern page gives its own sections; a body heading must not take them. */
-export const RESERVED_SECTION_IDS = ['mapping', 'review', 'as-built', 'creators', 'source', 'template'] as const;
+export const RESERVED_SECTION_IDS = ['guarantees', 'before-you-deploy', 'clean-up', 'mapping', 'review', 'as-built', 'creators', 'source', 'template'] as const;
 
 function checkHeadingIds(body: string, problems: Problem[]) {
   const slugger = new GithubSlugger();

@@ -1,6 +1,7 @@
 // Which resources of a template are the architecture, and which are plumbing. By rule, so a
 // new pattern needs no list of its own.
 import type { Template } from '../content';
+import { operationsPlumbing } from './operability';
 
 /** The resource types a reader would expect to see on an architecture diagram. */
 export const ARCHITECTURAL_TYPES = new Set([
@@ -53,7 +54,15 @@ export const ARCHITECTURAL_TYPES = new Set([
  */
 const HELPER_SEGMENT = /(^|[A-Za-z])[0-9a-f]{32}$|^Custom::|^framework-on|CustomResourceProvider$/;
 
-export type StackResource = { stack: string; logicalId: string; type: string; path: string; segments: string[] };
+export type StackResource = {
+  stack: string;
+  logicalId: string;
+  type: string;
+  path: string;
+  segments: string[];
+  /** Alarms and their topic: operations plumbing every pattern carries, not drawn by rule. */
+  operations: boolean;
+};
 
 /** The leaf ids CDK gives the CloudFormation resource inside an L2 construct: they name nothing. */
 export const CDK_LEAF_IDS = new Set(['Resource', 'Default']);
@@ -69,14 +78,15 @@ export function isHelper(path: string): boolean {
 
 /** Every resource with its construct path split into segments (the stack name first). */
 export function stackResources(stacks: readonly { name: string; template: Template }[]): StackResource[] {
-  return stacks.flatMap(({ name, template }) =>
-    Object.entries(template.Resources).map(([logicalId, r]) => {
+  return stacks.flatMap(({ name, template }) => {
+    const plumbing = operationsPlumbing(template);
+    return Object.entries(template.Resources).map(([logicalId, r]) => {
       const path = r.Metadata?.['aws:cdk:path'] ?? `${name}/${logicalId}`;
-      return { stack: name, logicalId, type: r.Type, path, segments: path.split('/') };
-    }),
-  );
+      return { stack: name, logicalId, type: r.Type, path, segments: path.split('/'), operations: plumbing.has(logicalId) };
+    });
+  });
 }
 
 export function architecturalResources(resources: readonly StackResource[]): StackResource[] {
-  return resources.filter((r) => ARCHITECTURAL_TYPES.has(r.type) && !isHelper(r.path));
+  return resources.filter((r) => ARCHITECTURAL_TYPES.has(r.type) && !isHelper(r.path) && !r.operations);
 }

@@ -9,7 +9,10 @@ import { PatternTemplate } from '@/components/pattern-template';
 import { WaMapping } from '@/components/wa-mapping';
 import { AsBuilt } from '@/components/as-built';
 import { PatternReview } from '@/components/pattern-review';
-import { getAsBuiltDiagram, getCatalog, getCdkLibVersion, getPattern, getSynthOutput, getVerifiedDate } from '@/lib/content';
+import { BeforeYouDeploy } from '@/components/before-you-deploy';
+import { CleanUp } from '@/components/clean-up';
+import { PatternGuarantees } from '@/components/pattern-guarantees';
+import { getAsBuiltDiagram, getCatalog, getCdkLibVersion, getDeployFacts, getPattern, getRegionFit, getSynthOutput, getVerifiedDate } from '@/lib/content';
 import { patternMappings, resolveComponents } from '@/lib/indexes';
 
 type Props = { params: Promise<{ slug: string }> };
@@ -40,6 +43,7 @@ export default async function PatternPage({ params }: Props) {
   const catalog = getCatalog();
   const synth = getSynthOutput(pattern.slug);
   const asBuilt = getAsBuiltDiagram(pattern.slug, pattern.title);
+  const facts = getDeployFacts(pattern.slug);
 
   return (
     <article>
@@ -62,6 +66,9 @@ export default async function PatternPage({ params }: Props) {
         </p>
         <nav aria-label="On this page" className="mt-6 flex flex-wrap gap-3 text-sm">
           {[
+            ['#guarantees', 'Guarantees'],
+            ['#before-you-deploy', 'Before you deploy'],
+            ['#clean-up', 'Clean up'],
             ['#mapping', 'Well-Architected'],
             ['#review', 'Review'],
             ['#as-built', 'As built'],
@@ -80,6 +87,15 @@ export default async function PatternPage({ params }: Props) {
         <MdxBody pattern={pattern} />
       </div>
 
+      <Section id="guarantees" title="Guarantees">
+        <PatternGuarantees pattern={pattern} />
+      </Section>
+      <Section id="before-you-deploy" title="Before you deploy">
+        <BeforeYouDeploy facts={facts} regions={getRegionFit(pattern.slug)} idleReasons={pattern.idleCosts} />
+      </Section>
+      <Section id="clean-up" title="Clean up">
+        <CleanUp facts={facts} slug={pattern.slug} />
+      </Section>
       <Section id="mapping" title="Well-Architected mapping">
         <WaMapping mappings={patternMappings(catalog, pattern)} />
       </Section>

@@ -1,11 +1,15 @@
 import * as path from 'node:path';
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { type CfnStage, HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 
 /** Both services bill per character, so the public endpoint is throttled hard. */
@@ -69,9 +73,40 @@ export class PollyStack extends Stack {
     };
     stage.defaultRouteSettings = { throttlingRateLimit: THROTTLE.rateLimit, throttlingBurstLimit: THROTTLE.burstLimit };
 
+    // Operations plumbing: one topic that every alarm of the stack notifies.
+    const alarmTopic = new Topic(this, 'AlarmTopic', { enforceSSL: true, displayName: 'Polly alarms' });
+    const alarmEmail: unknown = this.node.tryGetContext('alarmEmail');
+    if (typeof alarmEmail === 'string' && alarmEmail !== '') alarmTopic.addSubscription(new EmailSubscription(alarmEmail));
+    const notify = new SnsAction(alarmTopic);
+
+    // The handler turns service failures into 4XX/5XX answers, so Lambda errors mean a crash or a timeout.
+    new Alarm(this, 'SpeakerErrorsAlarm', {
+      metric: speaker.metricErrors({ statistic: 'Sum', period: Duration.minutes(5) }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+      alarmDescription: 'Speaker crashed or timed out. Search SpeakerLogs for the request id and errorName; a timeout means translation plus synthesis took over 20 seconds.',
+    }).addAlarmAction(notify);
+    // 500 (unexpected failure) and 503 (Translate or Polly throttled) both count here.
+    new Alarm(this, 'SpeechApiServerErrorsAlarm', {
+      metric: api.metricServerError({ statistic: 'Sum', period: Duration.minutes(5) }),
+      threshold: 5,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+      alarmDescription:
+        'SpeechApi answered 5 or more 5XX in 5 minutes. Check SpeakerLogs: ThrottlingException or TooManyRequestsException means a Translate or Polly quota; anything else is a bug or an outage.',
+    }).addAlarmAction(notify);
+
     new CfnOutput(this, 'SpeechUrl', { value: `${api.apiEndpoint}/speech`, description: 'POST JSON here; MP3 comes back.' });
     new CfnOutput(this, 'SpeakerLogGroup', { value: functionLogs.logGroupName });
 
+    Validations.of(alarmTopic).acknowledge({
+      id: 'AwsSolutions-SNS2',
+      reason:
+        'CloudWatch alarms cannot publish to a topic encrypted with the AWS managed key alias/aws/sns, a customer managed key costs $1 a month, and alarm notifications carry only alarm names and states.',
+    });
     Validations.of(api).acknowledge({
       id: 'AwsSolutions-APIG4',
       reason: 'A public demo endpoint, throttled to 5 requests per second; add a JWT or IAM authorizer before real use.',

@@ -1,16 +1,16 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { PollyStack } from '../lib/polly-stack';
+import { appFromCdkJson } from './cdk-app';
 
 describe('PollyStack', () => {
   let stack: PollyStack;
   let template: Template;
 
   before(() => {
-    stack = new PollyStack(new App(), 'Under-Test');
+    stack = new PollyStack(appFromCdkJson(), 'Under-Test');
     template = Template.fromStack(stack);
   });
 
@@ -56,6 +56,33 @@ describe('PollyStack', () => {
       Timeout: 20,
       TracingConfig: { Mode: 'Active' },
       LoggingConfig: Match.objectLike({ LogFormat: 'JSON' }),
+    });
+  });
+
+  test('notifies the one alarm topic when Speaker crashes or the API answers 5XX', () => {
+    const topics = Object.keys(template.findResources('AWS::SNS::Topic'));
+    assert.equal(topics.length, 1);
+    assert.match(topics[0], /^AlarmTopic/);
+    const alarms = template.findResources('AWS::CloudWatch::Alarm');
+    const byMetric: Record<string, any> = Object.fromEntries(Object.values(alarms).map((a) => [a.Properties.MetricName, a.Properties]));
+    assert.deepEqual(Object.keys(byMetric).sort(), ['5xx', 'Errors']);
+    assert.equal(byMetric.Errors.Namespace, 'AWS/Lambda');
+    assert.match(byMetric.Errors.Dimensions[0].Value.Ref, /^Speaker[0-9A-F]{8}$/);
+    assert.equal(byMetric['5xx'].Namespace, 'AWS/ApiGateway');
+    for (const alarm of Object.values(byMetric)) {
+      assert.equal(alarm.Statistic, 'Sum');
+      assert.equal(alarm.Period, 300);
+      assert.equal(alarm.ComparisonOperator, 'GreaterThanOrEqualToThreshold');
+      assert.deepEqual(alarm.AlarmActions, [{ Ref: topics[0] }]);
+    }
+    template.resourceCountIs('AWS::SNS::Subscription', 0);
+  });
+
+  test('subscribes an e-mail address to the alarm topic only when alarmEmail is given', () => {
+    const withEmail = Template.fromStack(new PollyStack(appFromCdkJson({ alarmEmail: 'ops@example.com' }), 'Mailed'));
+    withEmail.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
+    withEmail.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
     });
   });
 

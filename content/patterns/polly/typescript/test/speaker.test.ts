@@ -95,6 +95,8 @@ describe('speaker handler', () => {
     assert.equal(response.isBase64Encoded, true);
     assert.equal(response.headers?.['content-type'], 'audio/mpeg');
     assert.equal(response.headers?.['x-voice'], 'Lupe');
+    assert.equal(response.headers?.['x-speech-style'], 'newscaster');
+    assert.equal(response.headers?.['content-language'], 'es');
     assert.deepEqual(Buffer.from(String(response.body), 'base64'), Buffer.from(MP3));
     assert.deepEqual(f.translations, ['en->es: Hello, world']);
     assert.equal(f.inputs[0].TextType, 'ssml');

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Token, Validations } from 'aws-cdk-lib';
+import { Aws, CfnCondition, CfnOutput, Duration, Fn, RemovalPolicy, Stack, type StackProps, Token, Validations } from 'aws-cdk-lib';
 import { Certificate, CertificateValidation, type ICertificate } from 'aws-cdk-lib/aws-certificatemanager';
 import {
   CachePolicy,
@@ -13,12 +13,16 @@ import {
   ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
 import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
+import { Alarm, type CfnAlarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { AaaaRecord, ARecord, HostedZone, RecordTarget } from 'aws-cdk-lib/aws-route53';
 import { CloudFrontTarget } from 'aws-cdk-lib/aws-route53-targets';
 import { BlockPublicAccess, Bucket, BucketEncryption, type CfnBucket, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 
 /** A name in a Route 53 public hosted zone you own, e.g. app.example.com in example.com. */
@@ -172,6 +176,31 @@ export class S3AngularWebsiteStack extends Stack {
       new AaaaRecord(this, 'AliasRecordIpv6', { zone, recordName: props.domain.domainName, target });
     }
 
+    // Operations plumbing: one topic that every alarm of the stack notifies.
+    const alarmTopic = new Topic(this, 'AlarmTopic', { enforceSSL: true, displayName: 'Angular website alarms' });
+    const alarmEmail: unknown = this.node.tryGetContext('alarmEmail');
+    if (typeof alarmEmail === 'string' && alarmEmail !== '') alarmTopic.addSubscription(new EmailSubscription(alarmEmail));
+    // CloudFront publishes its metrics in us-east-1 only; elsewhere the alarm could never see a data point, so
+    // it is created only when the stack is deployed there.
+    const inUsEast1 = new CfnCondition(this, 'DeployedInUsEast1', { expression: Fn.conditionEquals(Aws.REGION, 'us-east-1') });
+    const serverErrors = new Alarm(this, 'DistributionServerErrorsAlarm', {
+      // CloudFront's metrics carry Region=Global; without it the alarm would watch a metric that never exists.
+      metric: distribution.metric5xxErrorRate({
+        statistic: 'Average',
+        period: Duration.minutes(5),
+        dimensionsMap: { DistributionId: distribution.distributionId, Region: 'Global' },
+      }),
+      threshold: 5,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 2,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+      alarmDescription:
+        'Over 5% of viewer requests got a 5XX in two of the last three 5-minute periods. The origin is S3: check the S3 service health, the bucket policy and that DeployIndex finished; CloudFront access logs are in LogsBucket under cloudfront/.',
+    });
+    serverErrors.addAlarmAction(new SnsAction(alarmTopic));
+    (serverErrors.node.defaultChild as CfnAlarm).cfnOptions.condition = inUsEast1;
+
     new CfnOutput(this, 'SiteUrl', {
       value: `https://${props.domain?.domainName ?? distribution.distributionDomainName}`,
       description: 'Open this in a browser.',
@@ -180,6 +209,11 @@ export class S3AngularWebsiteStack extends Stack {
     new CfnOutput(this, 'BucketName', { value: site.bucketName });
 
     this.acknowledgeFindings(logs, site, distribution, deployRole, !props.domain);
+    Validations.of(alarmTopic).acknowledge({
+      id: 'AwsSolutions-SNS2',
+      reason:
+        'CloudWatch alarms cannot publish to a topic encrypted with the AWS managed key alias/aws/sns, a customer managed key costs $1 a month, and alarm notifications carry only alarm names and states.',
+    });
   }
 
   /** CloudFront only accepts certificates from us-east-1; create one here only if that is where we are. */
@@ -228,6 +262,9 @@ export class S3AngularWebsiteStack extends Stack {
       'Action::s3:DeleteObject*': 'BucketDeployment always grants it for pruning; both deployments here set prune: false, so it stays unused.',
       'Action::s3:Abort*': 'Lets the CLI abort its own multipart uploads of large bundles instead of leaving orphaned parts.',
       [`Resource::arn:<AWS::Partition>:s3:::${assetBucket}/*`]:
+        'The asset object key is a content hash chosen at synth time; the grant stays inside the bootstrap asset bucket.',
+      // With a concrete region the partition is written out.
+      [`Resource::arn:aws:s3:::${assetBucket}/*`]:
         'The asset object key is a content hash chosen at synth time; the grant stays inside the bootstrap asset bucket.',
       [`Resource::${siteArn}/*`]: 'The function must write any file of the built site, so it needs every key in this one bucket and no other.',
     };

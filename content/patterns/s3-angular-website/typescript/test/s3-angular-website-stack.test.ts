@@ -3,10 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { buildSite } from '../scripts/build-site';
+import { appFromCdkJson } from './cdk-app';
 import { SiteCertificateStack } from '../lib/certificate-stack';
 import { CONTENT_SECURITY_POLICY, S3AngularWebsiteStack, type SiteDomain } from '../lib/s3-angular-website-stack';
 
@@ -31,7 +31,7 @@ describe('S3AngularWebsiteStack', () => {
     // Each test file builds into its own folder: node --test runs files in parallel.
     siteDir = mkdtempSync(path.join(tmpdir(), 'angular-stack-'));
     await buildSite({ outDir: siteDir });
-    stack = new S3AngularWebsiteStack(new App(), 'Under-Test', { siteDir });
+    stack = new S3AngularWebsiteStack(appFromCdkJson(), 'Under-Test', { siteDir });
     template = Template.fromStack(stack);
   });
   after(() => rmSync(siteDir, { recursive: true, force: true }));
@@ -61,11 +61,21 @@ describe('S3AngularWebsiteStack', () => {
     assert.equal(reads[0].Action, 's3:GetObject');
     assert.deepEqual(reads[0].Resource, { 'Fn::Join': ['', [{ 'Fn::GetAtt': [siteBucket, 'Arn'] }, '/*']] });
     assert.match(JSON.stringify(reads[0].Condition.StringEquals['AWS:SourceArn']), new RegExp(`"Ref":"${distribution}"`));
-    // Nobody else is allowed in: the only other Allow is CDK's empty-on-delete helper.
+    // Nobody else is allowed in: the only other Allows are CDK's empty-on-delete helper and, on the log
+    // bucket alone, S3 server access logging writing the site bucket's logs.
+    const logsBucket = ref(template, 'AWS::S3::Bucket', 'LogsBucket');
     const others = statements(template, 'AWS::S3::BucketPolicy').filter(
       (s) => s.Effect === 'Allow' && s.Principal?.Service !== 'cloudfront.amazonaws.com',
     );
-    for (const s of others) assert.match(JSON.stringify(s.Principal), /AutoDeleteObjects/);
+    for (const s of others) {
+      if (s.Principal?.Service === 'logging.s3.amazonaws.com') {
+        assert.equal(s.Action, 's3:PutObject');
+        assert.match(JSON.stringify(s.Resource), new RegExp(`"${logsBucket}","Arn".*s3-access/\\*`));
+        assert.match(JSON.stringify(s.Condition), new RegExp(`"${siteBucket}","Arn"`));
+      } else {
+        assert.match(JSON.stringify(s.Principal), /AutoDeleteObjects/);
+      }
+    }
     template.hasResourceProperties('AWS::CloudFront::OriginAccessControl', {
       OriginAccessControlConfig: { OriginAccessControlOriginType: 's3', SigningBehavior: 'always', SigningProtocol: 'sigv4' },
     });
@@ -135,6 +145,40 @@ describe('S3AngularWebsiteStack', () => {
     assert.doesNotMatch(JSON.stringify(writes[0].Resource), /LogsBucket/);
   });
 
+  test('expires access logs after 90 days and the deployment logs after a month', () => {
+    const logsBucket = ref(template, 'AWS::S3::Bucket', 'LogsBucket');
+    assert.deepEqual(template.findResources('AWS::S3::Bucket')[logsBucket].Properties.LifecycleConfiguration, {
+      Rules: [{ ExpirationInDays: 90, Status: 'Enabled' }],
+    });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+  });
+
+  test('alarms on the one alarm topic when CloudFront answers 5XX, only where CloudFront publishes metrics', () => {
+    const topic = ref(template, 'AWS::SNS::Topic', 'AlarmTopic');
+    template.resourceCountIs('AWS::SNS::Topic', 1);
+    template.resourceCountIs('AWS::SNS::Subscription', 0);
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+    assert.equal(alarms.length, 1);
+    const [alarm] = alarms;
+    assert.deepEqual(alarm.Properties.AlarmActions, [{ Ref: topic }]);
+    assert.equal(alarm.Properties.Namespace, 'AWS/CloudFront');
+    assert.equal(alarm.Properties.MetricName, '5xxErrorRate');
+    assert.deepEqual(alarm.Properties.Dimensions, [
+      { Name: 'DistributionId', Value: { Ref: ref(template, 'AWS::CloudFront::Distribution', 'Distribution') } },
+      { Name: 'Region', Value: 'Global' },
+    ]);
+    assert.equal(alarm.Properties.Threshold, 5);
+    assert.deepEqual(template.toJSON().Conditions[alarm.Condition], { 'Fn::Equals': [{ Ref: 'AWS::Region' }, 'us-east-1'] });
+  });
+
+  test('subscribes an e-mail address to the alarm topic only when alarmEmail is given', () => {
+    const mailed = Template.fromStack(new S3AngularWebsiteStack(appFromCdkJson({ alarmEmail: 'ops@example.com' }), 'Mailed', { siteDir }));
+    mailed.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
+    mailed.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+  });
+
   test('creates no DNS records or certificate without a domain', () => {
     template.resourceCountIs('AWS::Route53::RecordSet', 0);
     template.resourceCountIs('AWS::CertificateManager::Certificate', 0);
@@ -150,7 +194,7 @@ describe('S3AngularWebsiteStack', () => {
 
   describe('with a custom domain', () => {
     test('in us-east-1 issues a DNS-validated certificate, TLS 1.2 and alias records', () => {
-      const withDomain = new S3AngularWebsiteStack(new App(), 'Domain', {
+      const withDomain = new S3AngularWebsiteStack(appFromCdkJson(), 'Domain', {
         siteDir,
         domain,
         env: { account: '111111111111', region: 'us-east-1' },
@@ -181,13 +225,13 @@ describe('S3AngularWebsiteStack', () => {
 
     test('elsewhere refuses to build without a us-east-1 certificate', () => {
       assert.throws(
-        () => new S3AngularWebsiteStack(new App(), 'Frankfurt', { siteDir, domain, env: { account: '111111111111', region: 'eu-central-1' } }),
+        () => new S3AngularWebsiteStack(appFromCdkJson(), 'Frankfurt', { siteDir, domain, env: { account: '111111111111', region: 'eu-central-1' } }),
         /us-east-1 certificate/,
       );
     });
 
     test('elsewhere takes the certificate from a us-east-1 stack', () => {
-      const app = new App();
+      const app = appFromCdkJson();
       const certStack = new SiteCertificateStack(app, 'Cert', {
         domain,
         env: { account: '111111111111', region: 'us-east-1' },

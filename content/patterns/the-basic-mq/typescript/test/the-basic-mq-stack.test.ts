@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { App } from 'aws-cdk-lib';
+import { appFromCdkJson } from './cdk-app';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { BROKER_PORTS, resolveSettings } from '../lib/settings';
@@ -9,7 +9,7 @@ import { ADMIN_USER, TheBasicMqStack } from '../lib/the-basic-mq-stack';
 const PORTS = Object.values(BROKER_PORTS).sort();
 
 function synth(context: Record<string, unknown>) {
-  const stack = new TheBasicMqStack(new App(), 'Under-Test', { settings: resolveSettings(context) });
+  const stack = new TheBasicMqStack(appFromCdkJson(), 'Under-Test', { settings: resolveSettings(context) });
   return { stack, template: Template.fromStack(stack) };
 }
 

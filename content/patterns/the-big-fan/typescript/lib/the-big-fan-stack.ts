@@ -11,6 +11,8 @@ import {
   PassthroughBehavior,
   RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
+import { Alarm, ComparisonOperator, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Effect, PolicyDocument, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Alias } from 'aws-cdk-lib/aws-kms';
 import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
@@ -18,7 +20,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { SubscriptionFilter, Topic } from 'aws-cdk-lib/aws-sns';
-import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { EmailSubscription, SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { ORDER_ID_PATTERN, STATUS_PATTERN } from '../lambda/order-events';
@@ -33,8 +35,33 @@ const CONTENT_TYPE_HEADER = 'integration.request.header.Content-Type';
 const FORM_ENCODED = "'application/x-www-form-urlencoded'";
 
 export class TheBigFanStack extends Stack {
+  /** Where every alarm of the stack sends its state changes. */
+  readonly alarmTopic: Topic;
+  private readonly notify: SnsAction;
+
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
+
+    // Operations plumbing: one topic for every alarm, with an e-mail subscription only when asked for.
+    this.alarmTopic = new Topic(this, 'AlarmTopic', {
+      displayName: 'The Big Fan alarms',
+      enforceSSL: true,
+    });
+    const alarmEmail: unknown = this.node.tryGetContext('alarmEmail');
+    if (typeof alarmEmail === 'string' && alarmEmail.length > 0) {
+      const email = this.alarmTopic.addSubscription(new EmailSubscription(alarmEmail));
+      Validations.of(email).acknowledge({
+        id: 'Serverless-SNSRedrivePolicy',
+        reason: 'An e-mail copy of an alarm notification; a lost e-mail still leaves the alarm in ALARM state in the CloudWatch console.',
+      });
+    }
+    Validations.of(this.alarmTopic).acknowledge({
+      id: 'AwsSolutions-SNS2',
+      reason:
+        'CloudWatch alarms cannot publish to a topic under the AWS managed key alias/aws/sns, a customer managed key costs $1 a month, and alarm notifications carry only alarm names and states.',
+    });
+    this.notify = new SnsAction(this.alarmTopic);
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn, description: 'Subscribe here to hear about DLQ messages and consumer errors.' });
 
     const topic = new Topic(this, 'OrderEvents', {
       displayName: 'Order events published by the orders API',
@@ -260,6 +287,25 @@ export class TheBigFanStack extends Stack {
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: 'X-Ray trace segments cannot be scoped to a resource; this is the only wildcard.',
     });
+
+    // Partial batch failures never raise Errors, so the DLQ is where a rejected event shows up.
+    new Alarm(this, `${id}DlqAlarm`, {
+      metric: dlq.metricApproximateNumberOfMessagesVisible({ statistic: Stats.MAXIMUM, period: Duration.minutes(1) }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+      alarmDescription: `An order event failed ${MAX_RECEIVE_COUNT} times and was parked in ${id}Dlq. Read the consumer's ERROR log lines for the reason, fix the cause, then redrive the DLQ to ${id}.`,
+    }).addAlarmAction(this.notify);
+    // A whole invocation failing (timeout, crash, bad deploy) shows here long before the DLQ fills.
+    new Alarm(this, `${id}ConsumerErrorsAlarm`, {
+      metric: consumer.metricErrors({ statistic: Stats.SUM, period: Duration.minutes(5) }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+      alarmDescription: `The ${id} consumer failed whole invocations; its batches return to the queue. Check the function's log group for timeouts or crashes and roll back a bad deploy.`,
+    }).addAlarmAction(this.notify);
 
     new CfnOutput(this, `${id}LogGroupName`, { value: logGroup.logGroupName });
     new CfnOutput(this, `${id}DlqUrl`, { value: dlq.queueUrl });

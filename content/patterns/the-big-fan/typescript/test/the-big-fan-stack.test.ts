@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { App } from 'aws-cdk-lib';
+import { appFromCdkJson } from './cdk-app';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { ORDER_ID_PATTERN, STATUS_PATTERN } from '../lambda/order-events';
@@ -35,7 +35,7 @@ describe('TheBigFanStack', () => {
   };
 
   before(() => {
-    stack = new TheBigFanStack(new App(), 'Under-Test');
+    stack = new TheBigFanStack(appFromCdkJson(), 'Under-Test');
     template = Template.fromStack(stack);
     ids = {
       topic: logicalId('OrderEvents', 'AWS::SNS::Topic'),
@@ -167,7 +167,7 @@ describe('TheBigFanStack', () => {
   });
 
   describe('SQS queues and consumers', () => {
-    test(`moves a message to its own DLQ after ${MAX_RECEIVE_COUNT} receives`, () => {
+    test('moves a message to its own DLQ after three receives', () => {
       assert.equal(MAX_RECEIVE_COUNT, 3);
       const queues = template.findResources('AWS::SQS::Queue');
       for (const [queue, dlq] of [
@@ -247,9 +247,46 @@ describe('TheBigFanStack', () => {
     });
   });
 
+  describe('alarms', () => {
+    const alarmTopicId = () => logicalId('AlarmTopic', 'AWS::SNS::Topic');
+
+    test('alarms on a message in either dead-letter queue and on errors of either consumer, notifying one alarm topic', () => {
+      const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+      assert.equal(alarms.length, 4);
+      for (const alarm of alarms) {
+        assert.deepEqual(alarm.Properties.AlarmActions, [{ Ref: alarmTopicId() }]);
+        assert.equal(alarm.Properties.Threshold, 1);
+        assert.equal(alarm.Properties.ComparisonOperator, 'GreaterThanOrEqualToThreshold');
+        assert.equal(alarm.Properties.TreatMissingData, 'notBreaching');
+        assert.ok(alarm.Properties.AlarmDescription.length > 40);
+      }
+      const watched = alarms.map((a) => [a.Properties.MetricName, a.Properties.Statistic, a.Properties.Period, a.Properties.Dimensions[0].Value.Ref ?? a.Properties.Dimensions[0].Value['Fn::GetAtt'][0]]);
+      const fn = (name: string) => logicalId(`${name}Consumer`, 'AWS::Lambda::Function');
+      assert.deepEqual(watched.sort(), [
+        ['ApproximateNumberOfMessagesVisible', 'Maximum', 60, ids.createdDlq],
+        ['ApproximateNumberOfMessagesVisible', 'Maximum', 60, ids.updatesDlq],
+        ['Errors', 'Sum', 300, fn('CreatedOrders')],
+        ['Errors', 'Sum', 300, fn('OrderUpdates')],
+      ].sort());
+    });
+
+    test('keeps the alarm topic TLS-only and subscribes an e-mail address only when alarmEmail is set', () => {
+      template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+        Topics: [{ Ref: alarmTopicId() }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
+        },
+      });
+      template.resourcePropertiesCountIs('AWS::SNS::Subscription', { Protocol: 'email' }, 0);
+      const withEmail = Template.fromStack(new TheBigFanStack(appFromCdkJson({ alarmEmail: 'ops@example.com' }), 'With-Email'));
+      withEmail.resourcePropertiesCountIs('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' }, 1);
+    });
+  });
+
   test('passes the AwsSolutions and Serverless cdk-nag packs with every exception acknowledged', () => {
-    for (const pack of [new AwsSolutionsChecks(), new ServerlessChecks()]) {
-      const report = pack.validateScope(stack);
+    const withEmail = new TheBigFanStack(appFromCdkJson({ alarmEmail: 'ops@example.com' }), 'Nag-With-Email');
+    for (const [pack, scope] of [stack, withEmail].flatMap((s) => [new AwsSolutionsChecks(), new ServerlessChecks()].map((p) => [p, s] as const))) {
+      const report = pack.validateScope(scope);
       const open = report.violations.map((v) => `${v.ruleName}: ${v.description}`);
       assert.deepEqual(open, [], `${pack.name} has unacknowledged findings`);
     }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { App } from 'aws-cdk-lib';
+import { appFromCdkJson } from './cdk-app';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { TheDestinedLambdaStack } from '../lib/the-destined-lambda-stack';
@@ -40,7 +40,7 @@ describe('TheDestinedLambdaStack', () => {
   };
 
   before(() => {
-    stack = new TheDestinedLambdaStack(new App(), 'Under-Test');
+    stack = new TheDestinedLambdaStack(appFromCdkJson(), 'Under-Test');
     template = Template.fromStack(stack);
     ids = {
       topic: logicalId('Messages', 'AWS::SNS::Topic'),

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { App } from 'aws-cdk-lib';
+import { appFromCdkJson } from './cdk-app';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { putItemTemplate, SAVED_TEMPLATE, SERVICE_PATTERN, STATUSES, STREAM, TheDynamoStreamerStack } from '../lib/the-dynamo-streamer-stack';
@@ -59,7 +59,7 @@ describe('TheDynamoStreamerStack', () => {
       .flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
 
   before(() => {
-    stack = new TheDynamoStreamerStack(new App(), 'Under-Test');
+    stack = new TheDynamoStreamerStack(appFromCdkJson(), 'Under-Test');
     template = Template.fromStack(stack);
   });
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { App } from 'aws-cdk-lib';
+import { appFromCdkJson } from './cdk-app';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { APP_UID, MOUNT_PATH, TheEfsLambdaStack } from '../lib/the-efs-lambda-stack';
@@ -12,7 +12,7 @@ describe('TheEfsLambdaStack', () => {
   let template: Template;
 
   before(() => {
-    stack = new TheEfsLambdaStack(new App(), 'Under-Test');
+    stack = new TheEfsLambdaStack(appFromCdkJson(), 'Under-Test');
     template = Template.fromStack(stack);
   });
 

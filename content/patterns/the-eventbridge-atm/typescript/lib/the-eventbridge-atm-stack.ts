@@ -29,6 +29,7 @@ import {
   RESULT_PATTERN,
   TRANSACTION_ID_PATTERN,
 } from '../lambda/transaction';
+import { Operations } from './operations';
 
 /** Withdrawals at or above this amount also go to fraud review, whatever their result. */
 export const LARGE_WITHDRAWAL = 1000;
@@ -60,25 +61,35 @@ export class TheEventbridgeAtmStack extends Stack {
     });
 
     const common = { source: [EVENT_SOURCE], detailType: [DETAIL_TYPE] };
-    this.addConsumer('Approved', 'approved', 'Exact match: result is approved.', {
+    const approved = this.addConsumer('Approved', 'approved', 'Exact match: result is approved.', {
       ...common,
       detail: { result: ['approved'] },
     });
-    this.addConsumer('NewYork', 'new-york', 'Prefix match: the location starts with NY-.', {
+    const newYork = this.addConsumer('NewYork', 'new-york', 'Prefix match: the location starts with NY-.', {
       ...common,
       detail: { location: Match.prefix('NY-') },
     });
-    this.addConsumer('Declined', 'declined', 'Anything-but match: every result except approved.', {
+    const declined = this.addConsumer('Declined', 'declined', 'Anything-but match: every result except approved.', {
       ...common,
       detail: { result: Match.anythingBut('approved') },
     });
-    this.addConsumer('LargeWithdrawal', 'large-withdrawal', `Numeric match: withdrawals of ${LARGE_WITHDRAWAL} or more.`, {
+    const largeWithdrawal = this.addConsumer('LargeWithdrawal', 'large-withdrawal', `Numeric match: withdrawals of ${LARGE_WITHDRAWAL} or more.`, {
       ...common,
       detail: { action: ['withdrawal'], amount: Match.greaterThanOrEqual(LARGE_WITHDRAWAL) },
     });
 
     const producer = this.addProducer();
     this.addApi(producer);
+
+    // Someone is told: the queue both hops fail into, and every consumer's errors, notify one topic.
+    const ops = new Operations(this, 'Operations');
+    ops.queueNotEmpty('FailedEventsAlarm', this.failedEvents,
+      'A transaction event was not delivered to a consumer, or a consumer failed on it after two retries. Read the messages in FailedEvents for the rule or function and the error, fix the cause, then replay them.');
+    for (const [id, consumer] of Object.entries({ approved, newYork, declined, largeWithdrawal })) {
+      const name = id.charAt(0).toUpperCase() + id.slice(1);
+      ops.functionErrors(`${name}ConsumerErrorsAlarm`, consumer,
+        `The ${name} consumer threw on a transaction; Lambda retries it twice, then records it in FailedEvents. Check the consumer log.`);
+    }
 
     new CfnOutput(this, 'EventBusName', { value: this.bus.eventBusName });
     new CfnOutput(this, 'FailedEventsUrl', { value: this.failedEvents.queueUrl });

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { LOCATION_PATTERN, RESULT_PATTERN, TRANSACTION_ID_PATTERN } from '../lambda/transaction';
 import { TheEventbridgeAtmStack } from '../lib/the-eventbridge-atm-stack';
+import { appFromCdkJson } from './cdk-app';
 
 type Resource = { Type: string; Properties: Record<string, any> };
 type Statement = { Action: string | string[]; Effect: string; Resource: unknown; Principal?: unknown; Condition?: unknown };
@@ -28,7 +28,7 @@ describe('TheEventbridgeAtmStack', () => {
       .flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
 
   before(() => {
-    stack = new TheEventbridgeAtmStack(new App(), 'Under-Test');
+    stack = new TheEventbridgeAtmStack(appFromCdkJson(), 'Under-Test');
     template = Template.fromStack(stack);
   });
 
@@ -108,6 +108,37 @@ describe('TheEventbridgeAtmStack', () => {
         CONSUMERS.map((n) => logicalId(`${n}Rule`, 'AWS::Events::Rule')).sort(),
       );
       assert.ok(statements.some((s) => s.Effect === 'Deny' && JSON.stringify(s.Condition).includes('aws:SecureTransport')));
+    });
+
+    test('alarms on the first failed event and on errors of every consumer, all to the one alarm topic', () => {
+      const topic = logicalId('AlarmTopic', 'AWS::SNS::Topic');
+      const alarms = Object.values(resources('AWS::CloudWatch::Alarm'));
+      assert.equal(alarms.length, 1 + CONSUMERS.length);
+      for (const alarm of alarms) assert.deepEqual(alarm.Properties.AlarmActions, [{ Ref: topic }]);
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId('FailedEvents', 'AWS::SQS::Queue'), 'QueueName'] } }],
+        Statistic: 'Maximum',
+        Period: 60,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+      });
+      for (const name of CONSUMERS) {
+        template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          MetricName: 'Errors',
+          Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalId(`${name}Consumer`, 'AWS::Lambda::Function') } }],
+          Statistic: 'Sum',
+          Period: 300,
+          Threshold: 1,
+        });
+      }
+    });
+
+    test('mails the alarm topic only when deployed with an alarmEmail', () => {
+      template.resourceCountIs('AWS::SNS::Subscription', 0);
+      const withEmail = Template.fromStack(new TheEventbridgeAtmStack(appFromCdkJson({ alarmEmail: 'ops@example.com' }), 'WithEmail'));
+      withEmail.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
     });
 
     test('keeps failed events encrypted for 14 days', () => {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { BREAKER, TheEventbridgeCircuitBreakerStack } from '../lib/the-eventbridge-circuit-breaker-stack';
+import { appFromCdkJson } from './cdk-app';
 
 type Statement = { Action: string | string[]; Resource: unknown };
 
@@ -12,7 +12,7 @@ describe('TheEventbridgeCircuitBreakerStack', () => {
   let template: Template;
 
   before(() => {
-    stack = new TheEventbridgeCircuitBreakerStack(new App(), 'Under-Test');
+    stack = new TheEventbridgeCircuitBreakerStack(appFromCdkJson(), 'Under-Test');
     template = Template.fromStack(stack);
   });
 
@@ -53,7 +53,7 @@ describe('TheEventbridgeCircuitBreakerStack', () => {
   });
 
   test('guards a real dependency when one is given as context', () => {
-    const app = new App({ context: { serviceUrl: 'https://api.example.com/v1/quote' } });
+    const app = appFromCdkJson({ serviceUrl: 'https://api.example.com/v1/quote' });
     const other = Template.fromStack(new TheEventbridgeCircuitBreakerStack(app, 'With-Url'));
     const [caller] = Object.entries(other.findResources('AWS::Lambda::Function')).filter(([id]) => id.startsWith('Caller'));
     const vars = caller?.[1].Properties.Environment.Variables;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { RunTaskCommandInput } from '@aws-sdk/client-ecs';
 import type { S3EventRecord, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { TASK_STARTED_BY } from './pipeline-events';
 
 /** One CSV object that S3 reported as created. */
 export interface CsvObject {
@@ -58,7 +59,7 @@ export function runTaskRequest(o: CsvObject, config: ExtractorConfig): RunTaskCo
     launchType: 'FARGATE',
     count: 1,
     clientToken: clientToken(o),
-    startedBy: 'etl-extractor',
+    startedBy: TASK_STARTED_BY,
     networkConfiguration: {
       awsvpcConfiguration: {
         subnets: config.subnetIds,

@@ -6,6 +6,9 @@ export const SOURCE_PREFIX = 'etl.';
 export const EXTRACT_SOURCE = 'etl.extract';
 export const TRANSFORM_SOURCE = 'etl.transform';
 
+/** RunTask's startedBy on every extract task; the rule that reports failed tasks matches on it. */
+export const TASK_STARTED_BY = 'etl-extractor';
+
 export const ROW_EXTRACTED = 'RowExtracted';
 export const FILE_EXTRACTED = 'FileExtracted';
 export const ROW_TRANSFORMED = 'RowTransformed';

@@ -22,7 +22,7 @@ import {
   OperatingSystemFamily,
 } from 'aws-cdk-lib/aws-ecs';
 import { EventBus, Match, Rule } from 'aws-cdk-lib/aws-events';
-import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { LambdaFunction, SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination as LambdaSqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
@@ -38,8 +38,10 @@ import {
   ROW_EXTRACTED,
   ROW_TRANSFORMED,
   SOURCE_PREFIX,
+  TASK_STARTED_BY,
   TRANSFORM_SOURCE,
 } from '../lambda/pipeline-events';
+import { Operations } from './operations';
 
 /**
  * The throttles. Every step of the pipeline is capped so that one large file, or a hundred
@@ -50,15 +52,30 @@ export const THROTTLE = {
   maxRunningTasks: 2,
   /** Rate at which one extract task publishes row events. */
   maxEventsPerSecond: 20,
-  /** Reserved concurrency of every Lambda function, and the SQS poller's maximum concurrency. */
-  functionConcurrency: 2,
+  /** The SQS event source's maximum concurrency: at most this many Extractor invocations at once. */
+  extractorPollers: 2,
 } as const;
+
+/**
+ * Reserved concurrency for the four functions, only when asked for with `-c reservedConcurrency=N`.
+ * A new account's concurrency quota can be as low as 10 and Lambda always keeps 100 unreserved,
+ * so reserving by default would make the first deploy fail there.
+ */
+export function reservedConcurrency(value: unknown): number | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`reservedConcurrency must be a whole number of at least 1, got ${String(value)}`);
+  return n;
+}
 
 const EXTRACTOR_TIMEOUT = Duration.seconds(30);
 
 export class TheEventbridgeEtlStack extends Stack {
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
+
+    const reserved = reservedConcurrency(this.node.tryGetContext('reservedConcurrency'));
+    const ops = new Operations(this, 'Operations');
 
     // --- Landing: a CSV in the bucket becomes a message on the upload queue. ---
 
@@ -144,7 +161,7 @@ export class TheEventbridgeEtlStack extends Stack {
     );
     bus.grantPutEventsTo(taskDefinition.taskRole);
 
-    const extractor = this.pipelineFunction('Extractor', 'extractor.ts', {
+    const extractor = this.pipelineFunction(reserved, 'Extractor', 'extractor.ts', {
       description: 'Starts one extract task per CSV file, while fewer than the allowed number are running.',
       timeout: EXTRACTOR_TIMEOUT,
       environment: {
@@ -177,7 +194,7 @@ export class TheEventbridgeEtlStack extends Stack {
         // One file per invocation, so a busy slot only puts that one file back on the queue.
         batchSize: 1,
         reportBatchItemFailures: true,
-        maxConcurrency: THROTTLE.functionConcurrency,
+        maxConcurrency: THROTTLE.extractorPollers,
       }),
     );
 
@@ -190,7 +207,7 @@ export class TheEventbridgeEtlStack extends Stack {
       onFailure: new LambdaSqsDestination(failedEvents),
     };
 
-    const transformer = this.pipelineFunction('Transformer', 'transformer.ts', {
+    const transformer = this.pipelineFunction(reserved, 'Transformer', 'transformer.ts', {
       description: 'Validates one extracted row and publishes it as RowTransformed or RowRejected.',
       environment: { EVENT_BUS_NAME: bus.eventBusName },
       ...asyncFailures,
@@ -203,14 +220,14 @@ export class TheEventbridgeEtlStack extends Stack {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    const loader = this.pipelineFunction('Loader', 'loader.ts', {
+    const loader = this.pipelineFunction(reserved, 'Loader', 'loader.ts', {
       description: 'Writes one transformed order into the Orders table.',
       environment: { ORDERS_TABLE_NAME: orders.tableName },
       ...asyncFailures,
     });
     orders.grant(loader, 'dynamodb:PutItem');
 
-    const observer = this.pipelineFunction('Observer', 'observer.ts', {
+    const observer = this.pipelineFunction(reserved, 'Observer', 'observer.ts', {
       description: 'Logs every event on the ETL bus as one JSON line.',
       ...asyncFailures,
     });
@@ -237,6 +254,47 @@ export class TheEventbridgeEtlStack extends Stack {
       targets: [target(observer)],
     });
 
+    // --- A task that dies mid-file: ECS reports it on the default bus, and the report lands in a queue. ---
+
+    // Rows published before the task stopped stay published; the rest of the file is not read.
+    // The stop event carries the container overrides, so it names the bucket and key to upload again.
+    const failedExtracts = new Queue(this, 'FailedExtracts', {
+      retentionPeriod: Duration.days(14),
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+    new Rule(this, 'ExtractFailedRule', {
+      description: 'An extract task that stopped with a non-zero exit code, or never started, is reported to FailedExtracts.',
+      eventPattern: {
+        source: ['aws.ecs'],
+        detailType: ['ECS Task State Change'],
+        detail: {
+          clusterArn: [cluster.clusterArn],
+          startedBy: [TASK_STARTED_BY],
+          lastStatus: ['STOPPED'],
+          $or: [{ stopCode: ['TaskFailedToStart'] }, { containers: { exitCode: [{ 'anything-but': 0 }] } }],
+        },
+      },
+      targets: [new SqsQueue(failedExtracts, { deadLetterQueue: failedEvents, retryAttempts: 8, maxEventAge: Duration.hours(2) })],
+    });
+
+    // --- Alarms: every place a file or a row can end up instead of the table notifies one topic. ---
+
+    ops.queueNotEmpty('UploadDlqAlarm', uploadDlq,
+      'A file could not start an extract task after 10 tries. Check the Extractor log for the reason, then redrive UploadDlq to UploadQueue.');
+    ops.queueNotEmpty('FailedEventsAlarm', failedEvents,
+      'Row events were not delivered or a function failed on them after its retries. Read the messages in FailedEvents for the error and the row, fix the cause, then replay them.');
+    ops.queueNotEmpty('FailedExtractsAlarm', failedExtracts,
+      'An extract task stopped before finishing its file. Read the stop event in FailedExtracts for the reason and the SOURCE_KEY, then copy the file to the bucket again; the loader overwrites rows already loaded.');
+    ops.functionErrors('ExtractorErrorsAlarm', extractor,
+      'The Extractor failed outright; its messages return to UploadQueue and may reach UploadDlq. Check its log.');
+    ops.functionErrors('TransformerErrorsAlarm', transformer,
+      'The Transformer failed on rows; they are retried twice and then parked in FailedEvents. Check its log.');
+    ops.functionErrors('LoaderErrorsAlarm', loader,
+      'The Loader failed to write rows; they are retried twice and then parked in FailedEvents. Check its log and the table.');
+    ops.functionErrors('ObserverErrorsAlarm', observer,
+      'The Observer failed to log events; they are retried twice and then parked in FailedEvents. Check its log.');
+
     new CfnOutput(this, 'BucketName', { value: bucket.bucketName, description: 'Upload .csv files here.' });
     new CfnOutput(this, 'TableName', { value: orders.tableName });
     new CfnOutput(this, 'ClusterName', { value: cluster.clusterName });
@@ -244,12 +302,13 @@ export class TheEventbridgeEtlStack extends Stack {
     new CfnOutput(this, 'ObserverLogGroup', { value: observer.logGroup.logGroupName });
     new CfnOutput(this, 'UploadDlqUrl', { value: uploadDlq.queueUrl });
     new CfnOutput(this, 'FailedEventsQueueUrl', { value: failedEvents.queueUrl });
+    new CfnOutput(this, 'FailedExtractsQueueUrl', { value: failedExtracts.queueUrl });
 
-    this.acknowledgeFindings({ bucket, uploadDlq, failedEvents, extractor, taskDefinition, functions: [transformer, loader, observer] });
+    this.acknowledgeFindings({ bucket, uploadDlq, failedEvents, failedExtracts, extractor, taskDefinition, functions: [transformer, loader, observer] });
   }
 
-  /** A Node.js 24 function on arm64 with its own log group, its own role and reserved concurrency. */
-  private pipelineFunction(id: string, entry: string, props: NodejsFunctionProps): NodejsFunction {
+  /** A Node.js 24 function on arm64 with its own log group, its own role and, if asked for, reserved concurrency. */
+  private pipelineFunction(reserved: number | undefined, id: string, entry: string, props: NodejsFunctionProps): NodejsFunction {
     const logGroup = new LogGroup(this, `${id}Logs`, {
       retention: RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
@@ -272,7 +331,7 @@ export class TheEventbridgeEtlStack extends Stack {
       architecture: Architecture.ARM_64,
       memorySize: 256,
       timeout: Duration.seconds(10),
-      reservedConcurrentExecutions: THROTTLE.functionConcurrency,
+      reservedConcurrentExecutions: reserved,
       tracing: Tracing.ACTIVE,
       loggingFormat: LoggingFormat.JSON,
       logGroup,
@@ -285,6 +344,7 @@ export class TheEventbridgeEtlStack extends Stack {
     bucket: Bucket;
     uploadDlq: Queue;
     failedEvents: Queue;
+    failedExtracts: Queue;
     extractor: NodejsFunction;
     taskDefinition: FargateTaskDefinition;
     functions: NodejsFunction[];
@@ -293,6 +353,10 @@ export class TheEventbridgeEtlStack extends Stack {
       id: 'AwsSolutions-S1',
       reason: 'Uploads are already recorded by the S3 notification and the Extractor log; server access logs would need a second bucket.',
     });
+    Validations.of(r.failedExtracts).acknowledge(
+      { id: 'AwsSolutions-SQS3', reason: 'This queue only collects stop events of failed extract tasks; nothing consumes it, so there is nothing to redrive from it.' },
+      { id: 'Serverless-SQSRedrivePolicy', reason: 'Nothing consumes this queue; an operator reads the stop events, which wait 14 days.' },
+    );
     for (const dlq of [r.uploadDlq, r.failedEvents]) {
       Validations.of(dlq).acknowledge(
         { id: 'AwsSolutions-SQS3', reason: 'This queue is itself a dead-letter queue.' },

@@ -206,7 +206,22 @@ async function* decode(body: AsyncIterable<Uint8Array>): AsyncIterable<string> {
   if (rest) yield rest;
 }
 
-async function main(): Promise<void> {
+/**
+ * The task's exit code. Anything but a clean run exits non-zero, which ECS reports on the default bus and
+ * the stack's ExtractFailedRule turns into a message in FailedExtracts: a crash part-way through the file,
+ * rows EventBridge kept refusing, or a closing event that never got through.
+ */
+export async function exitCodeOf(run: () => Promise<{ failed: number }>, logError: (error: unknown) => void): Promise<number> {
+  try {
+    const { failed } = await run();
+    return failed > 0 ? 1 : 0;
+  } catch (error) {
+    logError(error);
+    return 1;
+  }
+}
+
+async function main(): Promise<{ failed: number }> {
   const config = readConfig(process.env);
   const s3 = new S3Client({});
   const events = new EventBridgeClient({});
@@ -231,7 +246,7 @@ async function main(): Promise<void> {
   );
 
   // One closing event, so the observer can tell when a file is done and how it went.
-  await send([
+  const closingRefused = await send([
     {
       EventBusName: config.eventBusName,
       Source: EXTRACT_SOURCE,
@@ -239,14 +254,12 @@ async function main(): Promise<void> {
       Detail: JSON.stringify({ ...config.file, ...summary }),
     },
   ]);
-  log('extract finished', { ...summary });
-  // A non-zero exit marks the task as failed in ECS when some rows never reached the bus.
-  if (summary.failed > 0) process.exitCode = 1;
+  log('extract finished', { ...summary, closingEventRefused: closingRefused.length > 0 });
+  return { failed: summary.failed + closingRefused.length };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().catch((error: unknown) => {
-    console.error(JSON.stringify({ message: 'extract failed', error: String(error) }));
-    process.exitCode = 1;
+  void exitCodeOf(main, (error) => console.error(JSON.stringify({ message: 'extract failed', error: String(error) }))).then((code) => {
+    process.exitCode = code;
   });
 }

@@ -5,6 +5,7 @@ import * as contract from '../lambda/pipeline-events';
 import {
   CsvReader,
   EXTRACT_SOURCE,
+  exitCodeOf,
   extractFile,
   FILE_EXTRACTED,
   paceDelay,
@@ -169,6 +170,42 @@ describe('extractFile', () => {
     );
     assert.equal(calls, 0);
     assert.deepEqual(summary, { rows: 0, published: 0, failed: 0 });
+  });
+});
+
+describe('a task that dies part-way through a file', () => {
+  const config = { file: { bucket: 'b', key: 'orders.csv' }, eventBusName: 'bus', maxEventsPerSecond: 20 };
+  const lines = ['order_id,amount', ...Array.from({ length: 35 }, (_, i) => `A${i + 1},1.00`)].join('\n');
+
+  test('keeps the rows published before the failure and publishes nothing after it', async () => {
+    const published: number[] = [];
+    let calls = 0;
+    const run = extractFile(
+      {
+        chunks: chunksOf(lines),
+        send: async (entries) => {
+          calls += 1;
+          if (calls === 3) throw new Error('connection reset');
+          published.push(...entries.map((e) => JSON.parse(String(e.Detail)).row as number));
+          return [];
+        },
+        sleep: async () => {},
+        now: () => 0,
+      },
+      config,
+    );
+    await assert.rejects(run, /connection reset/);
+    assert.equal(calls, 3);
+    assert.deepEqual(published, Array.from({ length: 20 }, (_, i) => i + 1));
+  });
+
+  test('exits non-zero on a crash, on rows that never reached the bus, and only then', async () => {
+    const errors: unknown[] = [];
+    const logError = (e: unknown) => errors.push(e);
+    assert.equal(await exitCodeOf(async () => { throw new Error('S3 stream aborted'); }, logError), 1);
+    assert.equal(await exitCodeOf(async () => ({ failed: 2 }), logError), 1);
+    assert.equal(await exitCodeOf(async () => ({ failed: 0 }), logError), 0);
+    assert.equal(errors.length, 1);
   });
 });
 

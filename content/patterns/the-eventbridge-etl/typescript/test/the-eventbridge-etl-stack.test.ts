@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
-import { TheEventbridgeEtlStack, THROTTLE } from '../lib/the-eventbridge-etl-stack';
+import { TASK_STARTED_BY } from '../lambda/pipeline-events';
+import { runTaskRequest } from '../lambda/extract-request';
+import { reservedConcurrency, TheEventbridgeEtlStack, THROTTLE } from '../lib/the-eventbridge-etl-stack';
+import { appFromCdkJson } from './cdk-app';
 
 type Statement = { Action: string | string[]; Resource: unknown; Condition?: unknown };
 
@@ -13,7 +15,7 @@ describe('TheEventbridgeEtlStack', () => {
   const ourFunctions = ['Extractor', 'Transformer', 'Loader', 'Observer'];
 
   before(() => {
-    const app = new App();
+    const app = appFromCdkJson();
     stack = new TheEventbridgeEtlStack(app, 'Under-Test');
     template = Template.fromStack(stack);
   });
@@ -80,14 +82,26 @@ describe('TheEventbridgeEtlStack', () => {
   });
 
   describe('throttles', () => {
-    test('gives every pipeline function a reserved concurrency of two', () => {
-      assert.equal(THROTTLE.functionConcurrency, 2);
+    test('reserves no concurrency by default, so a new account with a small quota can deploy', () => {
       for (const [name, fn] of Object.entries(functionsByPrefix())) {
-        assert.equal(fn.Properties.ReservedConcurrentExecutions, 2, name);
+        assert.equal(fn.Properties.ReservedConcurrentExecutions, undefined, name);
       }
     });
 
+    test('reserves the given concurrency on every function when deployed with -c reservedConcurrency', () => {
+      const withReservation = Template.fromStack(new TheEventbridgeEtlStack(appFromCdkJson({ reservedConcurrency: '3' }), 'Reserved'));
+      const fns = Object.entries(withReservation.findResources('AWS::Lambda::Function')).filter(([id]) =>
+        ourFunctions.some((name) => id.startsWith(name)),
+      );
+      assert.equal(fns.length, ourFunctions.length);
+      for (const [id, fn] of fns) assert.equal(fn.Properties.ReservedConcurrentExecutions, 3, id);
+      assert.equal(reservedConcurrency(undefined), undefined);
+      assert.throws(() => reservedConcurrency('0'), /at least 1/);
+      assert.throws(() => reservedConcurrency('two'), /whole number/);
+    });
+
     test('feeds the Extractor one file at a time with at most two pollers', () => {
+      assert.equal(THROTTLE.extractorPollers, 2);
       template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
         EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^UploadQueue'), 'Arn'] },
         BatchSize: 1,
@@ -135,7 +149,7 @@ describe('TheEventbridgeEtlStack', () => {
     });
 
     test('puts every rule on the ETL bus with retries and a dead-letter queue', () => {
-      const rules = Object.values(template.findResources('AWS::Events::Rule'));
+      const rules = Object.values(template.findResources('AWS::Events::Rule')).filter((r) => r.Properties.EventBusName);
       assert.equal(rules.length, 3);
       for (const rule of rules) {
         assert.match(rule.Properties.EventBusName.Ref, /^EtlBus/);
@@ -181,6 +195,80 @@ describe('TheEventbridgeEtlStack', () => {
     });
   });
 
+  describe('failures and alarms', () => {
+    test('reports an extract task that stops with a non-zero exit or fails to start to FailedExtracts', () => {
+      const rules = Object.values(template.findResources('AWS::Events::Rule')).filter((r) => !r.Properties.EventBusName);
+      assert.equal(rules.length, 1, 'one rule on the default bus, where ECS publishes task state changes');
+      const [rule] = rules;
+      const [clusterId] = Object.keys(template.findResources('AWS::ECS::Cluster'));
+      assert.deepEqual(rule.Properties.EventPattern, {
+        source: ['aws.ecs'],
+        'detail-type': ['ECS Task State Change'],
+        detail: {
+          clusterArn: [{ 'Fn::GetAtt': [clusterId, 'Arn'] }],
+          startedBy: ['etl-extractor'],
+          lastStatus: ['STOPPED'],
+          $or: [{ stopCode: ['TaskFailedToStart'] }, { containers: { exitCode: [{ 'anything-but': 0 }] } }],
+        },
+      });
+      const [target] = rule.Properties.Targets;
+      assert.match(target.Arn['Fn::GetAtt'][0], /^FailedExtracts/);
+      assert.match(target.DeadLetterConfig.Arn['Fn::GetAtt'][0], /^FailedEvents/);
+      // The rule only sees tasks the Extractor started, because RunTask tags them the same way.
+      const request = runTaskRequest({ bucket: 'b', key: 'k.csv', sequencer: '01' }, {
+        clusterArn: 'c', taskDefinitionArn: 't', taskFamily: 'f', containerName: 'Extract', subnetIds: ['s'],
+        securityGroupId: 'sg', eventBusName: 'bus', maxRunningTasks: 2, maxEventsPerSecond: 20,
+      });
+      assert.equal(request.startedBy, TASK_STARTED_BY);
+      assert.equal(TASK_STARTED_BY, 'etl-extractor');
+    });
+
+    test('alarms on every queue where a file or a row can end up instead of the table', () => {
+      for (const queue of ['UploadDlq', 'FailedEvents', 'FailedExtracts']) {
+        const [queueId] = Object.keys(template.findResources('AWS::SQS::Queue')).filter((id) => id.startsWith(queue));
+        template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          MetricName: 'ApproximateNumberOfMessagesVisible',
+          Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }],
+          Statistic: 'Maximum',
+          Period: 60,
+          Threshold: 1,
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+          TreatMissingData: 'notBreaching',
+        });
+      }
+    });
+
+    test('alarms on errors of every pipeline function', () => {
+      for (const name of ourFunctions) {
+        template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          MetricName: 'Errors',
+          Dimensions: [{ Name: 'FunctionName', Value: { Ref: Match.stringLikeRegexp(`^${name}[0-9A-F]{8}$`) } }],
+          Statistic: 'Sum',
+          Period: 300,
+          Threshold: 1,
+        });
+      }
+    });
+
+    test('sends every alarm to the one alarm topic, which refuses plain HTTP', () => {
+      const topics = template.findResources('AWS::SNS::Topic');
+      assert.deepEqual(Object.keys(topics).map((id) => id.replace(/[0-9A-F]{8}$/, '')), ['AlarmTopic']);
+      const [topicId] = Object.keys(topics);
+      const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+      assert.equal(alarms.length, 7);
+      for (const alarm of alarms) assert.deepEqual(alarm.Properties.AlarmActions, [{ Ref: topicId }]);
+      template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+        PolicyDocument: { Statement: [Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })] },
+      });
+    });
+
+    test('subscribes an e-mail address to the alarm topic only when alarmEmail is set', () => {
+      template.resourceCountIs('AWS::SNS::Subscription', 0);
+      const withEmail = Template.fromStack(new TheEventbridgeEtlStack(appFromCdkJson({ alarmEmail: 'ops@example.com' }), 'WithEmail'));
+      withEmail.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
+    });
+  });
+
   describe('permissions', () => {
     test('gives every function a role of its own', () => {
       const roles = Object.values(functionsByPrefix()).map((fn) => fn.Properties.Role['Fn::GetAtt'][0]);
@@ -210,7 +298,9 @@ describe('TheEventbridgeEtlStack', () => {
     test('uses no AWS managed policy on the pipeline roles', () => {
       const roles = template.findResources('AWS::IAM::Role');
       for (const [id, role] of Object.entries(roles)) {
-        if (id.startsWith('BucketNotificationsHandler')) continue; // CDK's own deployment helper
+        // CDK's own deployment helpers: the bucket notification handler, and the provider that strips the
+        // VPC's default security group of its rules (feature flag @aws-cdk/aws-ec2:restrictDefaultSecurityGroup).
+        if (id.startsWith('BucketNotificationsHandler') || id.startsWith('CustomVpcRestrictDefaultSGCustomResourceProvider')) continue;
         assert.equal(role.Properties.ManagedPolicyArns, undefined, id);
       }
     });

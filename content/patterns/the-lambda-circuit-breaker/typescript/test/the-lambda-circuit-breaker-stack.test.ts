@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { BREAKER, TheLambdaCircuitBreakerStack } from '../lib/the-lambda-circuit-breaker-stack';
+import { appFromCdkJson } from './cdk-app';
 
 type Statement = { Action: string | string[] };
 
@@ -18,7 +18,7 @@ describe('TheLambdaCircuitBreakerStack', () => {
   let template: Template;
 
   before(() => {
-    stack = new TheLambdaCircuitBreakerStack(new App(), 'Under-Test');
+    stack = new TheLambdaCircuitBreakerStack(appFromCdkJson(), 'Under-Test');
     template = Template.fromStack(stack);
   });
 
@@ -51,13 +51,13 @@ describe('TheLambdaCircuitBreakerStack', () => {
   });
 
   test('takes a real downstream URL and the stand-in failure rate from context', () => {
-    const app = new App({ context: { downstreamUrl: 'https://recs.example.com/v2', failureRate: '0.2' } });
+    const app = appFromCdkJson({ downstreamUrl: 'https://recs.example.com/v2', failureRate: '0.2' });
     const other = Template.fromStack(new TheLambdaCircuitBreakerStack(app, 'With-Context'));
     const env = functionNamed(other, 'Caller').Properties.Environment.Variables;
     assert.equal(env.DOWNSTREAM_URL, 'https://recs.example.com/v2');
     assert.equal(env.CIRCUIT_ID, 'recs.example.com');
     assert.equal(functionNamed(other, 'Downstream').Properties.Environment.Variables.FAILURE_RATE, '0.2');
-    assert.throws(() => new TheLambdaCircuitBreakerStack(new App({ context: { failureRate: '2' } }), 'Bad'), /between 0 and 1/);
+    assert.throws(() => new TheLambdaCircuitBreakerStack(appFromCdkJson({ failureRate: '2' }), 'Bad'), /between 0 and 1/);
   });
 
   test('lets the Caller read and conditionally write its state, and nothing more', () => {

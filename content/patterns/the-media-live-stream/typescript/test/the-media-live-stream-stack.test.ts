@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { App } from 'aws-cdk-lib';
+import { appFromCdkJson } from './cdk-app';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { CONTENT_SECURITY_POLICY, PLACEHOLDER_CIDR, RENDITIONS, TheMediaLiveStreamStack } from '../lib/the-media-live-stream-stack';
@@ -20,7 +20,7 @@ describe('TheMediaLiveStreamStack', () => {
   let template: Template;
 
   before(() => {
-    stack = new TheMediaLiveStreamStack(new App(), 'Under-Test', { ingestCidr: '203.0.113.7/32' });
+    stack = new TheMediaLiveStreamStack(appFromCdkJson(), 'Under-Test', { ingestCidr: '203.0.113.7/32' });
     template = Template.fromStack(stack);
   });
 
@@ -34,13 +34,13 @@ describe('TheMediaLiveStreamStack', () => {
   });
 
   test('falls back to an address that matches nobody, and says so, when no CIDR is given', () => {
-    const bare = new TheMediaLiveStreamStack(new App(), 'No-Cidr');
+    const bare = new TheMediaLiveStreamStack(appFromCdkJson(), 'No-Cidr');
     Template.fromStack(bare).hasResourceProperties('AWS::MediaLive::InputSecurityGroup', { WhitelistRules: [{ Cidr: PLACEHOLDER_CIDR }] });
     Annotations.fromStack(bare).hasWarning('/No-Cidr', Match.stringLikeRegexp('ingestCidr'));
   });
 
   test('refuses an open input at synth time', () => {
-    assert.throws(() => new TheMediaLiveStreamStack(new App(), 'Open', { ingestCidr: '0.0.0.0/0' }), /wider than/);
+    assert.throws(() => new TheMediaLiveStreamStack(appFromCdkJson(), 'Open', { ingestCidr: '0.0.0.0/0' }), /wider than/);
   });
 
   test('runs one pipeline that reads the RTMP input and sends H.264 renditions to the MediaPackage channel', () => {

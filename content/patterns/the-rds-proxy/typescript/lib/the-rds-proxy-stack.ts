@@ -1,5 +1,10 @@
 import * as path from 'node:path';
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnBudget } from 'aws-cdk-lib/aws-budgets';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { type CfnStage, HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import {
@@ -14,7 +19,7 @@ import {
   SubnetType,
   Vpc,
 } from 'aws-cdk-lib/aws-ec2';
-import { AnyPrincipal, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { AnyPrincipal, Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -32,6 +37,8 @@ import type { Construct } from 'constructs';
 
 const DB_USER = 'admin';
 const DB_NAME = 'guestbook';
+/** Default monthly limit of the RDS cost budget, in US dollars; override with -c monthlyBudgetUsd=... */
+const DEFAULT_MONTHLY_BUDGET_USD = 60;
 
 export class TheRdsProxyStack extends Stack {
   constructor(scope: Construct, id: string, props?: StackProps) {
@@ -64,9 +71,12 @@ export class TheRdsProxyStack extends Stack {
     const secret = new DatabaseSecret(this, 'DatabaseSecret', { username: DB_USER });
 
     const database = new DatabaseInstance(this, 'Database', {
-      // MySQL 8.4 is the long-term-support line; minor upgrades are applied automatically.
+      // MySQL 8.4 is the long-term-support line. CloudFormation accepts only full versions, so the
+      // minor is pinned here and RDS must not move it behind the template's back: with automatic
+      // minor upgrades on, the next deploy would ask for the older version and fail. Upgrade by
+      // raising this constant and deploying (MySQL restarts once during that deploy).
       engine: DatabaseInstanceEngine.mysql({ version: MysqlEngineVersion.VER_8_4_10 }),
-      autoMinorVersionUpgrade: true,
+      autoMinorVersionUpgrade: false,
       instanceType: InstanceType.of(InstanceClass.T4G, InstanceSize.MICRO),
       vpc,
       vpcSubnets: isolated,
@@ -188,11 +198,83 @@ export class TheRdsProxyStack extends Stack {
     };
     stage.defaultRouteSettings = { throttlingBurstLimit: 50, throttlingRateLimit: 100 };
 
+    // Operations: one topic for every alarm and for the cost budget.
+    const alarmTopic = new Topic(this, 'AlarmTopic', { enforceSSL: true, displayName: 'The RDS Proxy alarms' });
+    const alarmEmail = this.node.tryGetContext('alarmEmail') as string | undefined;
+    if (alarmEmail) alarmTopic.addSubscription(new EmailSubscription(alarmEmail));
+    const notify = new SnsAction(alarmTopic);
+
+    // The handler turns database failures into a 503, so Lambda's own Errors metric misses them;
+    // the API's 5xx count catches both those and crashed or timed-out invocations.
+    new Alarm(this, 'ApiServerErrorsAlarm', {
+      metric: api.metricServerError({ statistic: 'Sum', period: Duration.minutes(5) }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+      alarmDescription:
+        'The guestbook API answered 5xx. Read the Guestbook function log for the real error: a database the proxy cannot reach, an unhealthy proxy target or a timeout.',
+    }).addAlarmAction(notify);
+    new Alarm(this, 'GuestbookErrorsAlarm', {
+      metric: guestbook.metricErrors({ statistic: 'Sum', period: Duration.minutes(5) }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+      alarmDescription:
+        'The Guestbook function crashed or timed out. Check its log; a 10-second timeout usually means the proxy kept it waiting for a database connection.',
+    }).addAlarmAction(notify);
+
+    // The instance, the proxy and the endpoint bill every hour whether or not anyone calls the API.
+    // This budget notifies the alarm topic when this month's RDS and VPC charges pass the limit.
+    const monthlyBudgetUsd = Number(this.node.tryGetContext('monthlyBudgetUsd') ?? DEFAULT_MONTHLY_BUDGET_USD);
+    if (!Number.isFinite(monthlyBudgetUsd) || monthlyBudgetUsd <= 0) {
+      throw new Error(`monthlyBudgetUsd must be a positive number of US dollars, got ${String(this.node.tryGetContext('monthlyBudgetUsd'))}`);
+    }
+    alarmTopic.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'AllowBudgetsToPublish',
+        effect: Effect.ALLOW,
+        principals: [new ServicePrincipal('budgets.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [alarmTopic.topicArn],
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+    );
+    const budget = new CfnBudget(this, 'MonthlyCostBudget', {
+      budget: {
+        budgetType: 'COST',
+        timeUnit: 'MONTHLY',
+        budgetLimit: { amount: monthlyBudgetUsd, unit: 'USD' },
+        // The instance, its storage and the proxy bill under RDS; the interface endpoint under VPC.
+        costFilters: { Service: ['Amazon Relational Database Service', 'Amazon Virtual Private Cloud'] },
+      },
+      notificationsWithSubscribers: [
+        {
+          notification: { notificationType: 'ACTUAL', comparisonOperator: 'GREATER_THAN', threshold: 100, thresholdType: 'PERCENTAGE' },
+          subscribers: [{ subscriptionType: 'SNS', address: alarmTopic.topicArn }],
+        },
+        {
+          notification: { notificationType: 'FORECASTED', comparisonOperator: 'GREATER_THAN', threshold: 100, thresholdType: 'PERCENTAGE' },
+          subscribers: [{ subscriptionType: 'SNS', address: alarmTopic.topicArn }],
+        },
+      ],
+    });
+    // Budgets checks that it may publish before it accepts the subscriber.
+    budget.node.addDependency(alarmTopic);
+
     new CfnOutput(this, 'ApiUrl', { value: api.apiEndpoint, description: 'POST and GET /entries under this URL.' });
     new CfnOutput(this, 'ProxyName', { value: proxy.dbProxyName });
     new CfnOutput(this, 'DatabaseId', { value: database.instanceIdentifier });
     new CfnOutput(this, 'SecretArn', { value: secret.secretArn });
 
+    new CfnOutput(this, 'AlarmTopicArn', { value: alarmTopic.topicArn, description: 'Alarms and the RDS cost budget notify this topic.' });
+
+    Validations.of(alarmTopic).acknowledge({
+      id: 'AwsSolutions-SNS2',
+      reason:
+        'CloudWatch alarms cannot publish to a topic encrypted with the AWS managed key alias/aws/sns, a customer managed key would cost $1 a month, and the notifications carry only alarm names and states.',
+    });
     Validations.of(api).acknowledge({
       id: 'AwsSolutions-APIG4',
       reason: 'The guestbook is a public demo endpoint; put a JWT or IAM authorizer in front of it before real use.',

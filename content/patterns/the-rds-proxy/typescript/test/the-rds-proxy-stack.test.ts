@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { App } from 'aws-cdk-lib';
+import { appFromCdkJson } from './cdk-app';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { TheRdsProxyStack } from '../lib/the-rds-proxy-stack';
@@ -12,7 +12,7 @@ describe('TheRdsProxyStack', () => {
   let template: Template;
 
   before(() => {
-    stack = new TheRdsProxyStack(new App(), 'Under-Test');
+    stack = new TheRdsProxyStack(appFromCdkJson(), 'Under-Test');
     template = Template.fromStack(stack);
   });
 
@@ -48,7 +48,7 @@ describe('TheRdsProxyStack', () => {
       PolicyDocument: {
         Statement: [
           Match.objectLike({
-            Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+            Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
             Resource: { Ref: Match.stringLikeRegexp('^DatabaseSecret') },
           }),
         ],
@@ -68,6 +68,14 @@ describe('TheRdsProxyStack', () => {
     template.hasResourceProperties('AWS::SecretsManager::Secret', {
       GenerateSecretString: Match.objectLike({ SecretStringTemplate: '{"username":"admin"}', GenerateStringKey: 'password' }),
     });
+  });
+
+  test('pins the exact MySQL minor with automatic minor upgrades off, so a redeploy never asks RDS to go back', () => {
+    // With auto upgrades on, RDS would move the instance past the template's version and the
+    // next deploy would request a downgrade, which RDS refuses.
+    const [instance] = Object.values(template.findResources('AWS::RDS::DBInstance'));
+    assert.match(instance!.Properties.EngineVersion, /^8\.4\.\d+$/);
+    assert.equal(instance!.Properties.AutoMinorVersionUpgrade, false);
   });
 
   test('puts RDS Proxy in front with IAM authentication and TLS required', () => {
@@ -149,6 +157,70 @@ describe('TheRdsProxyStack', () => {
       DefaultRouteSettings: { ThrottlingBurstLimit: 50, ThrottlingRateLimit: 100 },
       AccessLogSettings: Match.objectLike({ DestinationArn: Match.anyValue() }),
     });
+  });
+
+  test('sends every alarm to the one alarm topic, which accepts only TLS', () => {
+    const topics = Object.keys(template.findResources('AWS::SNS::Topic'));
+    assert.equal(topics.length, 1);
+    const alarms = Object.entries(template.findResources('AWS::CloudWatch::Alarm'));
+    assert.deepEqual(alarms.map(([id]) => id.replace(/[A-F0-9]{8}$/, '')).sort(), ['ApiServerErrorsAlarm', 'GuestbookErrorsAlarm']);
+    for (const [id, alarm] of alarms) {
+      assert.deepEqual(alarm.Properties.AlarmActions, [{ Ref: topics[0] }], id);
+      assert.equal(alarm.Properties.Threshold, 1, id);
+      assert.equal(alarm.Properties.ComparisonOperator, 'GreaterThanOrEqualToThreshold', id);
+    }
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/ApiGateway', MetricName: '5xx', Statistic: 'Sum', Period: 300,
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/Lambda', MetricName: 'Errors', Statistic: 'Sum', Period: 300,
+    });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  test('subscribes an e-mail address to the alarm topic only when alarmEmail is set', () => {
+    template.resourceCountIs('AWS::SNS::Subscription', 0);
+    const withEmail = Template.fromStack(new TheRdsProxyStack(appFromCdkJson({ alarmEmail: 'ops@example.com' }), 'With-Email'));
+    withEmail.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
+  });
+
+  test('tells the alarm topic when this month\'s RDS and VPC charges pass the budget', () => {
+    template.hasResourceProperties('AWS::Budgets::Budget', {
+      Budget: {
+        BudgetType: 'COST',
+        TimeUnit: 'MONTHLY',
+        BudgetLimit: { Amount: 60, Unit: 'USD' },
+        CostFilters: { Service: ['Amazon Relational Database Service', 'Amazon Virtual Private Cloud'] },
+      },
+      NotificationsWithSubscribers: Match.arrayWith([
+        {
+          Notification: Match.objectLike({ NotificationType: 'ACTUAL', Threshold: 100 }),
+          Subscribers: [{ SubscriptionType: 'SNS', Address: { Ref: Match.stringLikeRegexp('^AlarmTopic') } }],
+        },
+      ]),
+    });
+    // Budgets may publish to the topic, from this account only.
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: 'budgets.amazonaws.com' },
+            Action: 'sns:Publish',
+            Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+          }),
+        ]),
+      },
+    });
+    const custom = Template.fromStack(new TheRdsProxyStack(appFromCdkJson({ monthlyBudgetUsd: '25' }), 'Custom-Budget'));
+    custom.hasResourceProperties('AWS::Budgets::Budget', { Budget: Match.objectLike({ BudgetLimit: { Amount: 25, Unit: 'USD' } }) });
+    assert.throws(() => new TheRdsProxyStack(appFromCdkJson({ monthlyBudgetUsd: 'lots' }), 'Bad-Budget'), /positive number/);
   });
 
   test('passes the AwsSolutions and Serverless cdk-nag packs with every exception acknowledged', () => {

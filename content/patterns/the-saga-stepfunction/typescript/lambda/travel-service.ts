@@ -52,9 +52,12 @@ export interface BookingRecord {
 
 /** The two writes a service makes; the DynamoDB version is below, tests use a map. */
 export interface BookingStore {
-  /** Writes the booking unless it is already in the undone state; false if it was. */
-  reserve(record: BookingRecord, undoneStatus: string): Promise<boolean>;
-  /** Moves an existing booking to the undone state; false if there was nothing to undo. */
+  /** Writes the booking if there is no item yet or it is already booked (a retry); false if it was undone. */
+  reserve(record: BookingRecord): Promise<boolean>;
+  /**
+   * Puts the item in the undone state, leaving a marker without a reference when there was nothing,
+   * so a reservation arriving later is refused. True if a real booking was undone.
+   */
   undo(tripId: string, step: string, undoneStatus: string, updatedAt: string): Promise<boolean>;
 }
 
@@ -94,10 +97,7 @@ export function createServiceHandler(config: ServiceConfig, store: BookingStore,
     }
     const priceCents = config.priceCents(event);
     const reference = referenceFor(config.prefix, tripId);
-    const written = await store.reserve(
-      { tripId, step: sortKey, status: config.doneStatus, reference, priceCents, updatedAt: now().toISOString() },
-      config.undoneStatus,
-    );
+    const written = await store.reserve({ tripId, step: sortKey, status: config.doneStatus, reference, priceCents, updatedAt: now().toISOString() });
     if (!written) throw new AlreadyUndone(`The ${config.step} booking for trip ${tripId} was already undone.`);
     log('booked', { reference, priceCents });
     return { step: config.step, status: config.doneStatus, reference, priceCents };
@@ -105,9 +105,8 @@ export function createServiceHandler(config: ServiceConfig, store: BookingStore,
 }
 
 export function dynamoBookingStore(client: DynamoDBClient, tableName: string): BookingStore {
-  const conditionFailed = (error: unknown) => error instanceof ConditionalCheckFailedException;
   return {
-    async reserve(record, undoneStatus) {
+    async reserve(record) {
       try {
         await client.send(
           new PutItemCommand({
@@ -120,35 +119,34 @@ export function dynamoBookingStore(client: DynamoDBClient, tableName: string): B
               priceCents: { N: String(record.priceCents) },
               updatedAt: { S: record.updatedAt },
             },
-            // Never resurrect a booking the saga has already undone.
-            ConditionExpression: 'attribute_not_exists(#status) OR #status <> :undone',
+            // A first write, or a retry of the same booking. An undone booking, or the marker an undo
+            // leaves when it ran before this reservation, makes the write fail.
+            ConditionExpression: 'attribute_not_exists(tripId) OR #status = :done',
             ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':undone': { S: undoneStatus } },
+            ExpressionAttributeValues: { ':done': { S: record.status } },
           }),
         );
         return true;
       } catch (error) {
-        if (conditionFailed(error)) return false;
+        if (error instanceof ConditionalCheckFailedException) return false;
         throw error;
       }
     },
     async undo(tripId, step, undoneStatus, updatedAt) {
-      try {
-        await client.send(
-          new UpdateItemCommand({
-            TableName: tableName,
-            Key: { tripId: { S: tripId }, step: { S: step } },
-            UpdateExpression: 'SET #status = :undone, updatedAt = :now',
-            ConditionExpression: 'attribute_exists(tripId)',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':undone': { S: undoneStatus }, ':now': { S: updatedAt } },
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (conditionFailed(error)) return false;
-        throw error;
-      }
+      // No condition: when the booking is not there (refused, or still in flight after a timeout)
+      // the update creates a marker item, which the reservation's condition will not overwrite.
+      const result = await client.send(
+        new UpdateItemCommand({
+          TableName: tableName,
+          Key: { tripId: { S: tripId }, step: { S: step } },
+          UpdateExpression: 'SET #status = :undone, updatedAt = :now',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':undone': { S: undoneStatus }, ':now': { S: updatedAt } },
+          ReturnValues: 'ALL_OLD',
+        }),
+      );
+      // Only an item with a reference was a real booking; a marker from an earlier undo is not.
+      return result?.Attributes?.reference !== undefined;
     },
   };
 }

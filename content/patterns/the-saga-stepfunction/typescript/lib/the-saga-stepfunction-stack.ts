@@ -15,7 +15,11 @@ import { AttributeType, Billing, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyDocument, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, type CfnFunction, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { FilterPattern, LogGroup, MetricFilter, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import {
   type Chain,
   DefinitionBody,
@@ -211,6 +215,7 @@ export class TheSagaStepfunctionStack extends Stack {
     });
 
     const api = this.tripsApi(bookTrip, bookings);
+    this.alarms(bookTrip, sagaLogs);
 
     new CfnOutput(this, 'TripsUrl', { value: api.urlForPath('/trips'), description: 'POST a trip here; GET /trips/<tripId> to read it.' });
     new CfnOutput(this, 'StateMachineArn', { value: bookTrip.stateMachineArn });
@@ -226,6 +231,47 @@ export class TheSagaStepfunctionStack extends Stack {
         reason: `The workflow may invoke any version or alias of ${fn.node.id}, and only that function.`,
       });
     }
+  }
+
+  /** Tells a person when a trip may be left half booked: a compensation gave up, or the saga ran out of time. */
+  private alarms(bookTrip: StateMachine, sagaLogs: LogGroup): void {
+    const topic = new Topic(this, 'AlarmTopic', { displayName: 'The Saga Step Function alarms', enforceSSL: true });
+    const email = this.node.tryGetContext('alarmEmail');
+    if (typeof email === 'string' && email !== '') topic.addSubscription(new EmailSubscription(email));
+    Validations.of(topic).acknowledge({
+      id: 'AwsSolutions-SNS2',
+      reason:
+        'CloudWatch alarms cannot publish to a topic encrypted with the AWS managed key alias/aws/sns, a customer managed key would cost $1/month, and alarm notifications carry only alarm names and states.',
+    });
+    const notify = new SnsAction(topic);
+
+    // The state name is logged even without execution data, so a metric filter can count entries into it.
+    const stuck = new MetricFilter(this, 'CompensationFailedFilter', {
+      logGroup: sagaLogs,
+      filterPattern: FilterPattern.all(FilterPattern.stringValue('$.type', '=', 'FailStateEntered'), FilterPattern.stringValue('$.details.name', '=', 'Compensation failed')),
+      metricNamespace: 'TheSagaStepfunction',
+      metricName: 'CompensationsFailed',
+      metricValue: '1',
+      defaultValue: 0,
+    });
+    new Alarm(this, 'CompensationFailedAlarm', {
+      metric: stuck.metric({ statistic: 'Sum', period: Duration.minutes(5) }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+      alarmDescription:
+        'A BookTrip execution ended in Compensation failed: some booking or charge may still stand. Open the failed execution, read which step is named in the cause, and undo that booking by hand.',
+    }).addAlarmAction(notify);
+    new Alarm(this, 'BookTripTimedOutAlarm', {
+      metric: bookTrip.metricTimedOut({ statistic: 'Sum', period: Duration.minutes(5) }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+      alarmDescription:
+        'A BookTrip execution hit its 5-minute timeout, so no compensation ran for it. Find the timed-out execution, check the trip items in the Bookings table and undo what was booked.',
+    }).addAlarmAction(notify);
   }
 
   /** One travel provider: reserves and undoes its own booking, with its own role and logs. */
@@ -252,7 +298,7 @@ export class TheSagaStepfunctionStack extends Stack {
       environment: { BOOKINGS_TABLE_NAME: bookings.tableName },
       bundling: { minify: true, sourceMap: true },
     });
-    // Reserve is a conditional PutItem, undo a conditional UpdateItem; nothing reads or deletes.
+    // Reserve is a conditional PutItem, undo an UpdateItem; nothing reads or deletes.
     bookings.grant(fn, 'dynamodb:PutItem', 'dynamodb:UpdateItem');
 
     Validations.of(role).acknowledge({

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { App } from 'aws-cdk-lib';
+import { appFromCdkJson } from './cdk-app';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { LAMBDA_TRANSIENT_ERRORS, TheSagaStepfunctionStack } from '../lib/the-saga-stepfunction-stack';
@@ -42,7 +42,7 @@ describe('TheSagaStepfunctionStack', () => {
   const lambdaOf = (state: string) => asl.States[state].Arguments.FunctionName.replace(/^<(\w+?)[0-9A-F]{8}\.Arn>$/, '$1');
 
   before(() => {
-    stack = new TheSagaStepfunctionStack(new App(), 'Under-Test');
+    stack = new TheSagaStepfunctionStack(appFromCdkJson(), 'Under-Test');
     template = Template.fromStack(stack);
     asl = aslOf(template);
   });
@@ -196,6 +196,25 @@ describe('TheSagaStepfunctionStack', () => {
         .sort();
       assert.deepEqual(actions, ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'logs:CreateLogStream', 'logs:PutLogEvents', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
     }
+  });
+
+  test('alarms the one alarm topic when a compensation gives up or an execution times out', () => {
+    const topics = Object.keys(template.findResources('AWS::SNS::Topic'));
+    assert.equal(topics.length, 1);
+    const [filter] = Object.values(template.findResources('AWS::Logs::MetricFilter'));
+    assert.equal(filter.Properties.FilterPattern, '{ ($.type = "FailStateEntered") && ($.details.name = "Compensation failed") }');
+    assert.ok(asl.States['Compensation failed'], 'the filtered state exists');
+    const alarms = template.findResources('AWS::CloudWatch::Alarm');
+    const byMetric = Object.fromEntries(Object.values(alarms).map((a: any) => [a.Properties.MetricName, a.Properties]));
+    assert.deepEqual(Object.keys(byMetric).sort(), ['CompensationsFailed', 'ExecutionsTimedOut']);
+    for (const alarm of Object.values(byMetric) as any[]) {
+      assert.deepEqual(alarm.AlarmActions, [{ Ref: topics[0] }]);
+      assert.equal(alarm.Threshold, 1);
+      assert.equal(alarm.ComparisonOperator, 'GreaterThanOrEqualToThreshold');
+    }
+    template.resourceCountIs('AWS::SNS::Subscription', 0);
+    const mailed = Template.fromStack(new TheSagaStepfunctionStack(appFromCdkJson({ alarmEmail: 'ops@example.com' }), 'Mailed'));
+    mailed.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
   });
 
   test('passes the AwsSolutions and Serverless cdk-nag packs with every exception acknowledged', () => {

@@ -16,21 +16,24 @@ process.env.AWS_REGION ??= 'us-east-1';
 const NOW = () => new Date('2026-11-22T10:00:00.000Z');
 const trip: Trip = { tripId: 'trip-1', traveller: "Aoife O'Brien", destination: 'Lisbon', nights: 3 };
 
-/** Behaves like the DynamoDB store, conditions included, without AWS. */
+/** Behaves like dynamoBookingStore, conditions included, without AWS. */
 function memoryStore() {
-  const items = new Map<string, BookingRecord>();
+  const items = new Map<string, BookingRecord | { tripId: string; step: string; status: string; updatedAt: string }>();
   const store: BookingStore = {
-    async reserve(record, undoneStatus) {
+    async reserve(record) {
       const key = `${record.tripId}/${record.step}`;
-      if (items.get(key)?.status === undoneStatus) return false;
+      // attribute_not_exists(tripId) OR #status = :done
+      const existing = items.get(key);
+      if (existing && existing.status !== record.status) return false;
       items.set(key, record);
       return true;
     },
     async undo(tripId, step, undoneStatus, updatedAt) {
-      const existing = items.get(`${tripId}/${step}`);
-      if (!existing) return false;
-      items.set(`${tripId}/${step}`, { ...existing, status: undoneStatus, updatedAt });
-      return true;
+      // SET #status = :undone (creating the item when missing), ReturnValues ALL_OLD
+      const key = `${tripId}/${step}`;
+      const existing = items.get(key);
+      items.set(key, { ...(existing ?? { tripId, step }), status: undoneStatus, updatedAt });
+      return existing !== undefined && 'reference' in existing;
     },
   };
   const statusOf = (step: string) => items.get(`trip-1/${step}`)?.status;
@@ -104,7 +107,7 @@ describe('travel service handlers', () => {
 
 describe('compensation', () => {
   test('undo finished bookings in reverse order, treat missing ones as done, and refuse a late re-booking', async () => {
-    const { store, statusOf } = memoryStore();
+    const { store, items, statusOf } = memoryStore();
     const failing = { ...trip, failAt: 'car' as const };
     const run = (config: typeof hotel, action: 'reserve' | 'cancel') =>
       quietly(() => createServiceHandler(config, store, NOW)({ action, trip: failing }));
@@ -117,13 +120,47 @@ describe('compensation', () => {
     assert.deepEqual(await run(car, 'cancel'), { step: 'car', status: 'NOTHING_TO_UNDO' });
     assert.deepEqual(await run(flight, 'cancel'), { step: 'flight', status: 'CANCELLED' });
     assert.deepEqual(await run(hotel, 'cancel'), { step: 'hotel', status: 'CANCELLED' });
-    assert.deepEqual([statusOf('HOTEL'), statusOf('FLIGHT'), statusOf('CAR')], ['CANCELLED', 'CANCELLED', undefined]);
+    // The refused car leaves only a marker: cancelled, no reference, no price.
+    assert.deepEqual([statusOf('HOTEL'), statusOf('FLIGHT'), statusOf('CAR')], ['CANCELLED', 'CANCELLED', 'CANCELLED']);
+    assert.equal('reference' in items.get('trip-1/CAR')!, false);
 
     // Running a compensation twice changes nothing.
     assert.deepEqual(await run(hotel, 'cancel'), { step: 'hotel', status: 'CANCELLED' });
     // A slow, retried reservation must not bring the undone hotel back.
     await assert.rejects(run(hotel, 'reserve'), { name: 'AlreadyUndone' });
     assert.equal(statusOf('HOTEL'), 'CANCELLED');
+  });
+
+  test('refuse a reservation that arrives after its undo ran on a booking that was never written', async () => {
+    const { store, items, statusOf } = memoryStore();
+    // The reservation timed out in the workflow but is still running; the saga undoes it first.
+    assert.deepEqual(await quietly(() => createServiceHandler(car, store, NOW)({ action: 'cancel', trip })), { step: 'car', status: 'NOTHING_TO_UNDO' });
+    await assert.rejects(quietly(() => createServiceHandler(car, store, NOW)({ action: 'reserve', trip })), { name: 'AlreadyUndone' });
+    assert.equal(statusOf('CAR'), 'CANCELLED');
+    assert.equal('reference' in items.get('trip-1/CAR')!, false);
+    // The same holds for a late charge: the refund marker stops it.
+    await quietly(() => createServiceHandler(payment, store, NOW)({ action: 'cancel', trip }));
+    await assert.rejects(quietly(() => createServiceHandler(payment, store, NOW)({ action: 'reserve', trip, amountCents: 100 })), { name: 'AlreadyUndone' });
+    assert.equal(statusOf('PAYMENT'), 'REFUNDED');
+  });
+
+  test('leave every booking undone once its undo has run, whatever order retries and late calls arrive in', async () => {
+    // Two copies of the reservation (the original, still running, and a retry) and one undo, in every order.
+    const orders = [
+      ['reserve', 'reserve', 'cancel'],
+      ['reserve', 'cancel', 'reserve'],
+      ['cancel', 'reserve', 'reserve'],
+    ] as const;
+    for (const order of orders) {
+      const { store, statusOf } = memoryStore();
+      const handler = createServiceHandler(hotel, store, NOW);
+      let cancelled = false;
+      for (const action of order) {
+        await quietly(() => handler({ action, trip })).catch((error: Error) => assert.equal(error.name, 'AlreadyUndone'));
+        if (action === 'cancel') cancelled = true;
+        if (cancelled) assert.equal(statusOf('HOTEL'), 'CANCELLED', `after ${order.join(', ')}`);
+      }
+    }
   });
 
   test('refund a payment as REFUNDED', async () => {
@@ -150,27 +187,35 @@ describe('dynamoBookingStore', () => {
   };
   const record: BookingRecord = { tripId: 't', step: 'HOTEL', status: 'BOOKED', reference: 'HTL-1', priceCents: 5, updatedAt: 'now' };
 
-  test('reserves with a PutItem that will not overwrite an undone booking', async () => {
+  test('reserves with a PutItem that only creates the item or repeats the same booking', async () => {
     const { client, sent } = fakeClient(() => ({}));
-    assert.equal(await dynamoBookingStore(client, 'Bookings').reserve(record, 'CANCELLED'), true);
+    assert.equal(await dynamoBookingStore(client, 'Bookings').reserve(record), true);
     assert.equal(sent[0].TableName, 'Bookings');
     assert.deepEqual(sent[0].Item.priceCents, { N: '5' });
-    assert.equal(sent[0].ConditionExpression, 'attribute_not_exists(#status) OR #status <> :undone');
-    assert.deepEqual(sent[0].ExpressionAttributeValues, { ':undone': { S: 'CANCELLED' } });
+    assert.equal(sent[0].ConditionExpression, 'attribute_not_exists(tripId) OR #status = :done');
+    assert.deepEqual(sent[0].ExpressionAttributeNames, { '#status': 'status' });
+    assert.deepEqual(sent[0].ExpressionAttributeValues, { ':done': { S: 'BOOKED' } });
   });
 
-  test('undoes with an UpdateItem that only touches an existing booking', async () => {
+  test('undoes with an unconditional UpdateItem that leaves a marker where nothing was booked', async () => {
     const { client, sent } = fakeClient(() => ({}));
-    assert.equal(await dynamoBookingStore(client, 'Bookings').undo('t', 'CAR', 'CANCELLED', 'now'), true);
+    // Nothing there before: the update created the marker, and nothing was undone.
+    assert.equal(await dynamoBookingStore(client, 'Bookings').undo('t', 'CAR', 'CANCELLED', 'now'), false);
     assert.deepEqual(sent[0].Key, { tripId: { S: 't' }, step: { S: 'CAR' } });
-    assert.equal(sent[0].ConditionExpression, 'attribute_exists(tripId)');
+    assert.equal(sent[0].ConditionExpression, undefined);
+    assert.equal(sent[0].UpdateExpression, 'SET #status = :undone, updatedAt = :now');
+    assert.equal(sent[0].ReturnValues, 'ALL_OLD');
+    const booked = fakeClient(() => ({ Attributes: { status: { S: 'BOOKED' }, reference: { S: 'CAR-1' } } })).client;
+    assert.equal(await dynamoBookingStore(booked, 'Bookings').undo('t', 'CAR', 'CANCELLED', 'now'), true);
+    const marker = fakeClient(() => ({ Attributes: { status: { S: 'CANCELLED' } } })).client;
+    assert.equal(await dynamoBookingStore(marker, 'Bookings').undo('t', 'CAR', 'CANCELLED', 'now'), false);
   });
 
   test('turns a failed condition into false and lets any other error through', async () => {
     const refused = dynamoBookingStore(fakeClient(conditionFailed).client, 'Bookings');
-    assert.equal(await refused.reserve(record, 'CANCELLED'), false);
-    assert.equal(await refused.undo('t', 'CAR', 'CANCELLED', 'now'), false);
+    assert.equal(await refused.reserve(record), false);
     const broken = dynamoBookingStore(fakeClient(() => { throw new Error('throttled'); }).client, 'Bookings');
-    await assert.rejects(broken.reserve(record, 'CANCELLED'), /throttled/);
+    await assert.rejects(broken.reserve(record), /throttled/);
+    await assert.rejects(broken.undo('t', 'CAR', 'CANCELLED', 'now'), /throttled/);
   });
 });

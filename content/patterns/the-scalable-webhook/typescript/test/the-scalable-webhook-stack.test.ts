@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { App } from 'aws-cdk-lib';
+import { appFromCdkJson } from './cdk-app';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { TheScalableWebhookStack } from '../lib/the-scalable-webhook-stack';
@@ -27,7 +27,7 @@ describe('TheScalableWebhookStack', () => {
   }
 
   before(() => {
-    const app = new App();
+    const app = appFromCdkJson();
     stack = new TheScalableWebhookStack(app, 'Under-Test');
     template = Template.fromStack(stack);
   });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { App } from 'aws-cdk-lib';
+import { appFromCdkJson } from './cdk-app';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { TheScheduledLambdaStack } from '../lib/the-scheduled-lambda-stack';
@@ -30,7 +30,7 @@ describe('TheScheduledLambdaStack', () => {
       .flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
 
   before(() => {
-    stack = new TheScheduledLambdaStack(new App(), 'Under-Test');
+    stack = new TheScheduledLambdaStack(appFromCdkJson(), 'Under-Test');
     template = Template.fromStack(stack);
     ids = {
       table: logicalId('Heartbeats', 'AWS::DynamoDB::GlobalTable'),

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { App } from 'aws-cdk-lib';
+import type { App } from 'aws-cdk-lib';
+import { appFromCdkJson } from './cdk-app';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { TheSimpleWebserviceStack } from '../lib/the-simple-webservice-stack';
@@ -11,7 +12,7 @@ describe('TheSimpleWebserviceStack', () => {
   let template: Template;
 
   before(() => {
-    app = new App();
+    app = appFromCdkJson();
     stack = new TheSimpleWebserviceStack(app, 'Under-Test');
     template = Template.fromStack(stack);
   });

@@ -5,7 +5,11 @@ import { HttpStepFunctionsIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integ
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, type CfnFunction, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { FilterPattern, LogGroup, MetricFilter, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import {
   Choice,
   Condition,
@@ -137,6 +141,8 @@ export class TheStateMachineStack extends Stack {
     };
     stage.defaultRouteSettings = { throttlingBurstLimit: 20, throttlingRateLimit: 50 };
 
+    this.alarms(orderFlow, flowLogs);
+
     new CfnOutput(this, 'ApiUrl', { value: api.apiEndpoint, description: 'POST orders to <ApiUrl>/orders.' });
     new CfnOutput(this, 'StateMachineArn', { value: orderFlow.stateMachineArn });
     new CfnOutput(this, 'FlowLogGroup', { value: flowLogs.logGroupName });
@@ -155,6 +161,49 @@ export class TheStateMachineStack extends Stack {
         reason: `The workflow may invoke any version or alias of ${fn.node.id}, and only that function.`,
       });
     }
+  }
+
+  /**
+   * Tells a person when orders break rather than get rejected: a rejected order is a normal answer, so the
+   * alarms count only executions that end in Order failed and executions that time out.
+   */
+  private alarms(orderFlow: StateMachine, flowLogs: LogGroup): void {
+    const topic = new Topic(this, 'AlarmTopic', { displayName: 'The State Machine alarms', enforceSSL: true });
+    const email = this.node.tryGetContext('alarmEmail');
+    if (typeof email === 'string' && email !== '') topic.addSubscription(new EmailSubscription(email));
+    Validations.of(topic).acknowledge({
+      id: 'AwsSolutions-SNS2',
+      reason:
+        'CloudWatch alarms cannot publish to a topic encrypted with the AWS managed key alias/aws/sns, a customer managed key would cost $1/month, and alarm notifications carry only alarm names and states.',
+    });
+    const notify = new SnsAction(topic);
+
+    const broken = new MetricFilter(this, 'OrderFailedFilter', {
+      logGroup: flowLogs,
+      filterPattern: FilterPattern.all(FilterPattern.stringValue('$.type', '=', 'FailStateEntered'), FilterPattern.stringValue('$.details.name', '=', 'Order failed')),
+      metricNamespace: 'TheStateMachine',
+      metricName: 'OrdersFailed',
+      metricValue: '1',
+      defaultValue: 0,
+    });
+    new Alarm(this, 'OrderFailedAlarm', {
+      metric: broken.metric({ statistic: 'Sum', period: Duration.minutes(5) }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+      alarmDescription:
+        'An OrderFlow execution ended in Order failed: a function kept failing after its retries and the customer got an error. Search OrderFlowLogs for FailStateEntered "Order failed" and read the error and cause.',
+    }).addAlarmAction(notify);
+    new Alarm(this, 'OrderFlowTimedOutAlarm', {
+      metric: orderFlow.metricTimedOut({ statistic: 'Sum', period: Duration.minutes(5) }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+      alarmDescription:
+        'An OrderFlow execution hit its 25-second timeout and the caller got no result. Check the functions\' durations and errors in their log groups and X-Ray.',
+    }).addAlarmAction(notify);
   }
 
   /** A small function the workflow calls synchronously, with its own role and log group. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { App } from 'aws-cdk-lib';
+import { appFromCdkJson } from './cdk-app';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { MANAGED_RULE_GROUPS } from '../lib/regional-firewall';
@@ -27,7 +27,7 @@ describe('TheWafApigatewayStack', () => {
   };
 
   before(() => {
-    stack = new TheWafApigatewayStack(new App(), 'Under-Test');
+    stack = new TheWafApigatewayStack(appFromCdkJson(), 'Under-Test');
     template = Template.fromStack(stack);
     const id = idOf('AWS::WAFv2::WebACL');
     acl = { id, props: template.findResources('AWS::WAFv2::WebACL')[id]!.Properties };

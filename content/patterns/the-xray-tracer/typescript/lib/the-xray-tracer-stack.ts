@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat, EndpointType, LambdaIntegration, LogGroupLogDestination, RestApi } from 'aws-cdk-lib/aws-apigateway';
 import { AttributeType, Billing, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Alias } from 'aws-cdk-lib/aws-kms';
 import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -14,6 +14,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { CfnResourcePolicy } from 'aws-cdk-lib/aws-xray';
 import type { Construct } from 'constructs';
 import { HIGH_VALUE_THRESHOLD } from '../lambda/order';
+import { Operations } from './operations';
 
 /** Public, keyless API of European Central Bank reference rates (the external HTTP call). */
 export const RATES_API_URL = 'https://api.frankfurter.dev/v1';
@@ -24,6 +25,7 @@ const AUDIT_TIMEOUT = Duration.seconds(10);
 export class TheXrayTracerStack extends Stack {
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
+    const ops = new Operations(this, 'Operations');
 
     // Undelivered SNS messages and failed async invocations all land here for inspection.
     const failedDeliveries = new Queue(this, 'FailedDeliveries', {
@@ -67,7 +69,11 @@ export class TheXrayTracerStack extends Stack {
     const publisher = this.tracedFunction('OrderPublisher', 'publisher.ts', 'order-publisher', {
       environment: { TOPIC_ARN: topic.topicArn },
     });
-    topic.grantPublish(publisher);
+    // sns:Publish on this topic and nothing else. topic.grantPublish() would also add kms:GenerateDataKey* and
+    // kms:Decrypt on every key in the account (key/*, narrowed only by an alias condition), because the
+    // key is imported by alias. The AWS managed key needs no IAM grant at all: its key policy already lets
+    // any principal of this account use it through SNS, which is the only way the publisher reaches it.
+    publisher.addToRolePolicy(new PolicyStatement({ actions: ['sns:Publish'], resources: [topic.topicArn] }));
 
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', {
       retention: RetentionDays.ONE_MONTH,
@@ -138,6 +144,18 @@ export class TheXrayTracerStack extends Stack {
         filterPolicy: { total: SubscriptionFilter.numericFilter({ greaterThanOrEqualTo: HIGH_VALUE_THRESHOLD }) },
       }),
     );
+
+    // Every place an order can end up instead of being handled notifies the alarm topic.
+    ops.queueNotEmpty('FailedDeliveriesAlarm', failedDeliveries,
+      'SNS could not deliver an order, or the converter or screen failed on one after two retries. Read the messages in FailedDeliveries, fix the cause, then replay them.');
+    ops.queueNotEmpty('AuditDlqAlarm', auditDlq,
+      'An order failed its audit write three times and was not audited. Check the AuditWriter log, then redrive AuditDlq to AuditQueue.');
+    ops.functionErrors('AuditWriterErrorsAlarm', auditWriter,
+      'The AuditWriter failed a whole batch; its messages return to AuditQueue and may reach AuditDlq. Check its log and traces.');
+    ops.functionErrors('CurrencyConverterErrorsAlarm', converter,
+      'The CurrencyConverter failed, usually because the rates API answered 5xx or timed out; failed events are retried twice, then go to FailedDeliveries.');
+    ops.functionErrors('HighValueScreenErrorsAlarm', screen,
+      'The HighValueScreen failed; failed events are retried twice, then go to FailedDeliveries. Check its log and traces.');
 
     new CfnOutput(this, 'OrdersUrl', { value: api.urlForPath('/orders'), description: 'POST orders here.' });
     new CfnOutput(this, 'AuditTableName', { value: auditTable.tableName });

@@ -1,16 +1,16 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { TheXrayTracerStack } from '../lib/the-xray-tracer-stack';
+import { appFromCdkJson } from './cdk-app';
 
 describe('TheXrayTracerStack', () => {
   let stack: TheXrayTracerStack;
   let template: Template;
 
   before(() => {
-    stack = new TheXrayTracerStack(new App(), 'Under-Test');
+    stack = new TheXrayTracerStack(appFromCdkJson(), 'Under-Test');
     template = Template.fromStack(stack);
   });
 
@@ -121,6 +121,48 @@ describe('TheXrayTracerStack', () => {
       [`dynamodb:PutItem ${table}`],
     );
     assert.ok(auditActions.filter((a) => !a.startsWith('dynamodb:')).every((a) => a.startsWith('sqs:') && a.includes('AuditQueue')));
+  });
+
+  test('grants no KMS permission at all, since the AWS managed SNS key needs none', () => {
+    for (const policy of Object.values(template.findResources('AWS::IAM::Policy'))) {
+      const actions = policy.Properties.PolicyDocument.Statement.flatMap((s: any) => [s.Action].flat());
+      assert.deepEqual(actions.filter((a: string) => a.startsWith('kms:')), []);
+    }
+    const orderEvents = template.findResources('AWS::SNS::Topic')[idOf('AWS::SNS::Topic', 'OrderEvents')];
+    assert.match(JSON.stringify(orderEvents.Properties.KmsMasterKeyId), /alias\/aws\/sns/);
+  });
+
+  test('alarms on both dead-letter queues and on errors of every function fed by SNS or SQS', () => {
+    for (const queue of ['FailedDeliveries', 'AuditDlq']) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [idOf('AWS::SQS::Queue', queue), 'QueueName'] } }],
+        Statistic: 'Maximum',
+        Period: 60,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+      });
+    }
+    for (const fn of ['AuditWriter', 'CurrencyConverter', 'HighValueScreen']) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'Errors',
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: idOf('AWS::Lambda::Function', fn) } }],
+        Statistic: 'Sum',
+        Period: 300,
+        Threshold: 1,
+      });
+    }
+  });
+
+  test('sends every alarm to the one alarm topic, and mails it only when alarmEmail is set', () => {
+    const topic = idOf('AWS::SNS::Topic', 'AlarmTopic');
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+    assert.equal(alarms.length, 5);
+    for (const alarm of alarms) assert.deepEqual(alarm.Properties.AlarmActions, [{ Ref: topic }]);
+    assert.equal(Object.values(template.findResources('AWS::SNS::Subscription')).filter((s) => s.Properties.Protocol === 'email').length, 0);
+    const withEmail = Template.fromStack(new TheXrayTracerStack(appFromCdkJson({ alarmEmail: 'ops@example.com' }), 'WithEmail'));
+    withEmail.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
   });
 
   test('uses no AWS managed policies', () => {
