@@ -7,6 +7,7 @@ import { defaultPaths } from '../lib/content/load';
 
 const paths = defaultPaths();
 const flags = recommendedFlags(paths.root);
+if (!flags) throw new Error('node_modules/aws-cdk is missing: run "npm install" first.');
 let changed = 0;
 for (const slug of readdirSync(join(paths.content, 'patterns')).sort()) {
   for (const language of ['typescript', 'python']) {

@@ -1,5 +1,7 @@
 // A node:test reporter that writes one JSON line per test: its file, name and outcome. The
 // guarantee check reads these to prove each promised test exists and passed in this run.
+// node:test loads a custom reporter through its default export.
+// eslint-disable-next-line import/no-default-export
 export default async function* resultsReporter(source) {
   for await (const event of source) {
     if (event.type !== 'test:pass' && event.type !== 'test:fail') continue;

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 
@@ -9,8 +9,10 @@ type Problem = { field: string; expected: string };
  * The feature flags `cdk init` writes for the pinned CDK CLI: the one source of truth for
  * every app's cdk.json, so a stack pasted into a fresh `cdk init` project synthesizes the same.
  */
-export function recommendedFlags(root: string): FlagMap {
+export function recommendedFlags(root: string): FlagMap | undefined {
   const file = join(root, 'node_modules', 'aws-cdk', 'lib', 'init-templates', '.recommended-feature-flags.json');
+  // Outside an installed checkout (content fixtures copied elsewhere) there is nothing to compare.
+  if (!existsSync(file)) return undefined;
   return z.record(z.string(), z.unknown()).parse(JSON.parse(readFileSync(file, 'utf8')));
 }
 

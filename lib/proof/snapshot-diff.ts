@@ -36,9 +36,7 @@ export function snapshotDifference(committed: SynthOutput, fresh: SynthOutput): 
       const d = firstJsonDifference(was, now.Resources[id]);
       if (d) return `stack ${stack.name}: resource ${id} (${was.Type}) property ${d.path}: committed ${d.committed}, synthesized ${d.synthesized}`;
     }
-    const { Resources: _a, ...restBefore } = before;
-    const { Resources: _b, ...restNow } = now;
-    const d = firstJsonDifference(restBefore, restNow);
+    const d = firstJsonDifference({ ...before, Resources: undefined }, { ...now, Resources: undefined });
     if (d) return `stack ${stack.name}: ${d.path}: committed ${d.committed}, synthesized ${d.synthesized}`;
   }
   const d = firstJsonDifference(committed.findings, fresh.findings);
