@@ -1,0 +1,37 @@
+import { expect, test } from '@playwright/test';
+import { sourceAnchor } from '../lib/content/patterns';
+import { deployFacts } from '../lib/proof/deploy-facts';
+import { catalog, synthOutput } from './catalog';
+
+for (const pattern of catalog.patterns) {
+  test(`${pattern.slug}: guarantees linked to their tests, Before you deploy and Clean up from the template`, async ({ page }) => {
+    await page.goto(`/patterns/${pattern.slug}/`);
+    const facts = deployFacts(synthOutput(pattern.slug).stacks);
+
+    const guarantees = page.locator('#guarantees [data-guarantee]');
+    await expect(guarantees).toHaveCount(pattern.guarantees.length);
+    for (const [i, g] of pattern.guarantees.entries()) {
+      await expect(guarantees.nth(i)).toContainText(g.claim);
+      const first = g.tests[0]!;
+      const link = guarantees.nth(i).getByRole('link', { name: first.file });
+      await expect(link.first()).toBeVisible();
+      if (first.file.startsWith('typescript/')) {
+        const anchor = sourceAnchor(first.file.slice('typescript/'.length));
+        await expect(link.first()).toHaveAttribute('href', `#${anchor}`);
+        await expect(page.locator(`[id="${anchor}"]`)).toHaveCount(1);
+      }
+    }
+
+    const before = page.locator('#before-you-deploy');
+    await expect(before.locator('[data-quota]')).toHaveCount(facts.quotas.length);
+    for (const [i, q] of facts.quotas.entries()) await expect(before.locator('[data-quota]').nth(i)).toContainText(q.note ?? q.quota);
+    await expect(before.locator('[data-idle]')).toHaveCount(facts.idle.length);
+    await expect(before.locator('[data-docker]')).toHaveAttribute('data-docker', String(facts.needsDocker));
+    await expect(before.locator('[data-alarms]')).toHaveAttribute('data-alarms', String(facts.alarms));
+    await expect(before.locator('[data-regions]')).toHaveCount(1);
+
+    const cleanUp = page.locator('#clean-up');
+    await expect(cleanUp.locator('pre')).toContainText(`npx cdk destroy ${facts.stacks.length > 1 ? '--all' : facts.stacks[0]}`);
+    await expect(cleanUp.locator('[data-leftovers]')).toHaveAttribute('data-leftovers', String(facts.leftovers.length));
+  });
+}
