@@ -3,6 +3,8 @@
 //   npm run synth              synthesize only the apps whose hash changed (the build runs this)
 //   npm run snapshots:update   re-synthesize every app and rewrite its snapshot
 //   npm run check:snapshots    re-synthesize every app and fail where the committed snapshot differs
+// --catalog <dir> points at another folder holding content/patterns/ and snapshots/ (the bench's
+// synthetic catalogs); the CDK install, lockfile and tools stay this repository's.
 import { availableParallelism } from 'node:os';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,17 +15,19 @@ import { snapshotDifference } from '../lib/proof/snapshot-diff';
 
 const args = process.argv.slice(2);
 const mode = args.includes('--check') ? 'check' : args.includes('--all') ? 'all' : 'changed';
-const only = args.filter((a) => !a.startsWith('--'));
-const paths = defaultPaths();
+const catalogAt = args.indexOf('--catalog');
+const only = args.filter((a, i) => !a.startsWith('--') && (catalogAt < 0 || i !== catalogAt + 1));
+const repo = defaultPaths();
+const paths = catalogAt >= 0 ? defaultPaths(args[catalogAt + 1]) : repo;
 // Synthesis needs only the folders, not valid pages: the content check reports those.
 const slugs = readdirSync(join(paths.content, 'patterns')).sort().filter((s) => only.length === 0 || only.includes(s));
-const version = cdkLibVersion(paths.root);
-const lock = readLockfile(paths);
-const python = join(paths.root, '.venv', 'bin', 'python');
+const version = cdkLibVersion(repo.root);
+const lock = readLockfile(repo);
+const python = join(repo.root, '.venv', 'bin', 'python');
 const failures: string[] = [];
 const name = (app: App) => `${app.slug} (${app.language})`;
 
-const apps = listApps(paths, slugs).map((app) => ({ app, hash: appHash(paths, app, lock, version) }));
+const apps = listApps(paths, slugs).map((app) => ({ app, hash: appHash(repo, app, lock, version) }));
 const todo = mode === 'changed' ? apps.filter(({ app, hash }) => readSnapshotMeta(paths, app.slug, app.language)?.hash !== hash) : apps;
 
 async function run({ app, hash }: { app: App; hash: string }) {

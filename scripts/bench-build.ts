@@ -1,0 +1,84 @@
+// Build figures (npm run bench): where one app's synth seconds go, then synthesis of today's
+// catalog and of a synthetic 200-pattern one, each with no change, one pattern changed and a
+// full re-synthesis. Catalogs are copies under .tmp/, so the repository is never touched.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { appendFileSync, cpSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { defaultPaths } from '../lib/content/load';
+
+const root = defaultPaths().root;
+const sample = process.env.BENCH_APP ?? 'the-big-fan';
+const sizes = (process.env.BENCH_SIZES ?? '27,200').split(',').map(Number);
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+function time(command: string, args: string[], cwd: string, env: Record<string, string> = {}): { ms: number; out: string } {
+  const started = Date.now();
+  const run = spawnSync(command, args, { cwd, env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true', ...env }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (run.status !== 0) throw new Error(`${command} ${args.join(' ')} failed:\n${run.stdout}\n${run.stderr}`);
+  return { ms: Date.now() - started, out: run.stdout };
+}
+
+function breakdown() {
+  const dir = join(root, 'content', 'patterns', sample, 'typescript');
+  const bin = readdirSync(join(dir, 'bin')).find((f) => f.endsWith('.ts'))!;
+  const context = (extra: Record<string, unknown> = {}) => ({
+    CDK_OUTDIR: join(root, '.tmp', 'bench-out'),
+    CDK_CONTEXT_JSON: JSON.stringify({ 'aws:cdk:enable-path-metadata': true, 'aws:cdk:bundling-stacks': ['**'], ...extra }),
+  });
+  const node = time(process.execPath, ['-e', '0'], dir).ms;
+  const loader = time(process.execPath, ['--import', 'tsx', '-e', '0'], dir).ms;
+  const direct = time(process.execPath, ['--import', 'tsx', `bin/${bin}`], dir, context()).ms;
+  const noBundling = time(process.execPath, ['--import', 'tsx', `bin/${bin}`], dir, context({ 'aws:cdk:bundling-stacks': [] })).ms;
+  const noNag = time(process.execPath, ['--require', join(root, 'scripts', 'bench', 'no-nag.cjs'), '--import', 'tsx', `bin/${bin}`], dir, context()).ms;
+  const cli = time('npx', ['--no-install', 'cdk', 'synth', '--quiet', '--no-notices', '--output', join(root, '.tmp', 'bench-cli')], dir).ms;
+  console.log(`\nWhere ${sample}'s synth time goes (one run each, wall clock):`);
+  console.log(`  through the CDK CLI (cdk synth)   ${seconds(cli)}`);
+  console.log(`  the app run directly              ${seconds(direct)}   (CLI start-up and checks: ${seconds(cli - direct)})`);
+  console.log(`    node start                      ${seconds(node)}`);
+  console.log(`    + the tsx loader                ${seconds(loader - node)}`);
+  console.log(`    esbuild bundling                ${seconds(direct - noBundling)}`);
+  console.log(`    cdk-nag (both packs)            ${seconds(direct - noNag)}`);
+  console.log(`    the rest: loading aws-cdk-lib, building the tree, writing the assembly  ${seconds(noBundling - (direct - noNag) - loader)}`);
+}
+
+function catalogOf(size: number): string {
+  const dir = join(root, '.tmp', `bench-catalog-${size}`);
+  rmSync(dir, { recursive: true, force: true });
+  const slugs = readdirSync(join(root, 'content', 'patterns')).sort();
+  for (let i = 0; i < size; i++) {
+    const slug = slugs[i % slugs.length]!;
+    const copy = i < slugs.length ? slug : `${slug}-copy-${Math.floor(i / slugs.length)}`;
+    cpSync(join(root, 'content', 'patterns', slug, 'typescript'), join(dir, 'content', 'patterns', copy, 'typescript'), {
+      recursive: true,
+      filter: (src) => !/(node_modules|cdk\.out|site-dist)$/.test(src),
+    });
+  }
+  return dir;
+}
+
+function synth(catalog: string, ...args: string[]) {
+  const { ms, out } = time(process.execPath, ['--import', 'tsx', join(root, 'scripts', 'synth-patterns.ts'), '--catalog', catalog, ...args], root);
+  const perApp = [...out.matchAll(/\((\d+) ms\)/g)].map((m) => Number(m[1]));
+  return { ms, count: perApp.length, perApp };
+}
+
+breakdown();
+const workers = Number(execFileSync(process.execPath, ['-p', 'require("os").availableParallelism()'], { encoding: 'utf8' }));
+console.log(`\nSynthesis of whole catalogs, ${workers} worker(s):`);
+console.log('  patterns | full re-synthesis | per app (median, max) | no change | one changed');
+for (const size of sizes) {
+  const catalog = catalogOf(size);
+  const full = synth(catalog);
+  const none = synth(catalog);
+  const changed = readdirSync(join(catalog, 'content', 'patterns'))[0]!;
+  const lib = join(catalog, 'content', 'patterns', changed, 'typescript', 'lib');
+  appendFileSync(join(lib, readdirSync(lib).find((f) => f.endsWith('.ts'))!), '\n// bench: one changed file\n');
+  const one = synth(catalog);
+  const sorted = [...full.perApp].sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)] ?? 0;
+  console.log(
+    `  ${String(size).padStart(8)} | ${seconds(full.ms).padStart(17)} | ${`${seconds(median)}, ${seconds(sorted.at(-1) ?? 0)}`.padStart(21)} | ${`${seconds(none.ms)} (${none.count})`.padStart(9)} | ${seconds(one.ms)} (${one.count})`,
+  );
+  rmSync(catalog, { recursive: true, force: true });
+}
+mkdirSync(join(root, '.tmp'), { recursive: true });
