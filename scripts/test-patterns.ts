@@ -1,9 +1,10 @@
 // Runs every pattern app's tests, recording each test's outcome for the guarantee check.
 // Apps run one after another; node:test already spreads each app's files over the cores.
+// TypeScript apps run under node:test, Python apps under pytest from the project's .venv.
 import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { listApps } from '../lib/content/apps';
+import { type App, listApps } from '../lib/content/apps';
 import { defaultPaths } from '../lib/content/load';
 import { readTestResults, testResultsDir, testResultsFile } from '../lib/content/test-results';
 
@@ -13,9 +14,9 @@ const slugs = readdirSync(join(paths.content, 'patterns')).sort().filter((s) => 
 const reporter = join(paths.root, 'scripts', 'test-results-reporter.mjs');
 mkdirSync(testResultsDir(paths), { recursive: true });
 
-function run(command: string, args: string[], cwd: string): Promise<{ code: number | null; out: string }> {
+function run(command: string, args: string[], cwd: string, env: Record<string, string> = {}): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd, env: { ...process.env, NODE_ENV: 'test' } });
+    const child = spawn(command, args, { cwd, env: { ...process.env, NODE_ENV: 'test', ...env } });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
@@ -26,12 +27,23 @@ function run(command: string, args: string[], cwd: string): Promise<{ code: numb
 let passed = 0;
 let failed = 0;
 const broken: string[] = [];
-for (const app of listApps(paths, slugs).filter((a) => a.language === 'typescript')) {
+const python = join(paths.root, '.venv', 'bin', 'python');
+
+/** node:test for TypeScript apps, pytest (from .venv) for Python apps, each recording results. */
+function testApp(app: App, results: string) {
+  if (app.language === 'python') {
+    const env = { RESULTS_FILE: results, PYTHONPATH: join(paths.root, 'scripts', 'pytest'), PYTHONDONTWRITEBYTECODE: '1' };
+    return run(python, ['-m', 'pytest', '-q', '-p', 'results_plugin', '-p', 'no:cacheprovider', 'tests'], app.dir, env);
+  }
+  const files = readdirSync(join(app.dir, 'test')).filter((f) => f.endsWith('.test.ts')).sort().map((f) => `test/${f}`);
+  return run(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-reporter-destination=stdout', `--test-reporter=${reporter}`, `--test-reporter-destination=${results}`, ...files], app.dir);
+}
+
+for (const app of listApps(paths, slugs)) {
   const results = testResultsFile(paths, app.slug, app.language);
   rmSync(results, { force: true });
-  const files = readdirSync(join(app.dir, 'test')).filter((f) => f.endsWith('.test.ts')).sort().map((f) => `test/${f}`);
   const started = Date.now();
-  const { code, out } = await run(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-reporter-destination=stdout', `--test-reporter=${reporter}`, `--test-reporter-destination=${results}`, ...files], app.dir);
+  const { code, out } = await testApp(app, results);
   const recorded = readTestResults(paths, app.slug, app.language) ?? [];
   const ok = recorded.filter((r) => r.status === 'passed').length;
   const bad = recorded.filter((r) => r.status === 'failed').length;
