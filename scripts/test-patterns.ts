@@ -32,7 +32,7 @@ const python = join(paths.root, '.venv', 'bin', 'python');
 /** node:test for TypeScript apps, pytest (from .venv) for Python apps, each recording results. */
 function testApp(app: App, results: string) {
   if (app.language === 'python') {
-    const env = { RESULTS_FILE: results, PYTHONPATH: join(paths.root, 'scripts', 'pytest'), PYTHONDONTWRITEBYTECODE: '1' };
+    const env = { RESULTS_FILE: results, PYTHONPATH: join(paths.root, 'scripts', 'pytest'), PYTHONDONTWRITEBYTECODE: '1', JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION: '1' };
     return run(python, ['-m', 'pytest', '-q', '-p', 'results_plugin', '-p', 'no:cacheprovider', 'tests'], app.dir, env);
   }
   const files = readdirSync(join(app.dir, 'test')).filter((f) => f.endsWith('.test.ts')).sort().map((f) => `test/${f}`);

@@ -143,6 +143,9 @@ export async function synthesize(appDir: string, options: { python?: string } = 
     CDK_CONTEXT_JSON: JSON.stringify({ ...cdkJson.context, ...CLI_CONTEXT }),
     CDK_DEFAULT_REGION: process.env.CDK_DEFAULT_REGION ?? 'us-east-1',
     CDK_DISABLE_CLI_TELEMETRY: 'true',
+    // jsii (Python apps) prints a banner on every run under Node 20; the README says which Node to use.
+    JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION: '1',
+    PYTHONDONTWRITEBYTECODE: '1',
   };
   const started = Date.now();
   let log = '';

@@ -22,6 +22,9 @@ const SETTINGS: Record<string, string[]> = {
   'AWS::CloudWatch::Alarm': ['MetricName', 'Namespace', 'Dimensions', 'Statistic', 'Period', 'Threshold', 'ComparisonOperator', 'EvaluationPeriods', 'AlarmActions'],
 };
 
+/** Rules about the runtime version judge each language's runtime, not the architecture. */
+const RUNTIME_RULES = new Set(['AwsSolutions-L1', 'Serverless-LambdaLatestVersion']);
+
 /** A value with every reference to a logical id replaced by the construct path it names. */
 function normalize(value: unknown, pathOf: (id: string) => string): unknown {
   if (Array.isArray(value)) return value.map((v) => normalize(v, pathOf));
@@ -63,7 +66,7 @@ function factsOf(output: SynthOutput): Facts {
     }
   }
   for (const f of output.findings) {
-    if (f.pack === 'AwsSolutions' || f.pack === 'Serverless') facts.set(`cdk-nag ${f.rule} ${f.path ?? f.resource}`, f.level);
+    if ((f.pack === 'AwsSolutions' || f.pack === 'Serverless') && !RUNTIME_RULES.has(f.rule)) facts.set(`cdk-nag ${f.rule} ${f.path ?? f.resource}`, f.level);
   }
   return facts;
 }
