@@ -10,9 +10,15 @@ export const metadata: Metadata = {
   description: siteConfig.description,
 };
 
+const LANGUAGE_SCRIPT = "try{document.documentElement.dataset.lang=localStorage.getItem('lang')==='python'?'python':'typescript'}catch(e){}";
+
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
-    <html lang="en">
+    <html lang="en" suppressHydrationWarning>
+      <head>
+        {/* Before first paint, so a page never flashes the other language's code. */}
+        <script dangerouslySetInnerHTML={{ __html: LANGUAGE_SCRIPT }} />
+      </head>
       <body className="min-h-screen bg-white font-sans text-slate-900 antialiased dark:bg-slate-950 dark:text-slate-100">
         <a
           href="#main"

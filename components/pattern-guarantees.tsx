@@ -1,6 +1,5 @@
 import type { Pattern } from '@/lib/content';
-import { sourceAnchor } from '@/lib/content';
-import { repositoryUrl } from '@/lib/site-config';
+import { languageAnchor } from '@/lib/content';
 
 /** Each behavioural promise with the tests that prove it; the build fails unless they passed. */
 export function PatternGuarantees({ pattern }: { pattern: Pattern }) {
@@ -22,15 +21,9 @@ export function PatternGuarantees({ pattern }: { pattern: Pattern }) {
                     <span className="sr-only">Proven by </span>
                     <span aria-hidden="true">✓ </span>
                     <q>{t.name}</q> in{' '}
-                    {language === 'typescript' ? (
-                      <a href={`#${sourceAnchor(inApp)}`} className="font-mono text-xs underline decoration-slate-300 underline-offset-2 hover:text-orange-700 dark:hover:text-orange-300">
-                        {t.file}
-                      </a>
-                    ) : (
-                      <a href={repositoryUrl(`content/patterns/${pattern.slug}/${t.file}`)} className="font-mono text-xs underline underline-offset-2">
-                        {t.file}
-                      </a>
-                    )}
+                    <a href={`#${languageAnchor(language!, inApp)}`} className="font-mono text-xs underline decoration-slate-300 underline-offset-2 hover:text-orange-700 dark:hover:text-orange-300">
+                      {t.file}
+                    </a>
                   </li>
                 );
               })}

@@ -1,12 +1,27 @@
 import { CodePanel } from '@/components/code-panel';
-import { getSourceFile, type Pattern, sourceAnchor } from '@/lib/content';
+import { LANGUAGE_LABELS, LanguageTabs } from '@/components/language-tabs';
+import { getSourceFile, languageAnchor, type Pattern } from '@/lib/content';
 import { highlight, languageOf, mergeCss } from '@/lib/highlight';
 import { repositoryUrl, siteConfig } from '@/lib/site-config';
 
-function startCommands(slug: string): string {
+type Language = 'typescript' | 'python';
+
+function startCommands(slug: string, language: Language): string {
   const repo = new URL(siteConfig.repository.url).pathname.replace(/^\/|\.git$/g, '');
+  const fetch = `npx degit ${repo}/content/patterns/${slug}/${language} ${slug}`;
+  if (language === 'python') {
+    return [
+      fetch,
+      `cd ${slug}`,
+      'python3 -m venv .venv && source .venv/bin/activate',
+      'pip install -r requirements-dev.txt',
+      'npx cdk synth     # offline: prints the CloudFormation template',
+      'pytest            # assertions + handler tests',
+      'npx cdk deploy    # needs AWS credentials and a bootstrapped account',
+    ].join('\n');
+  }
   return [
-    `npx degit ${repo}/content/patterns/${slug}/typescript ${slug}`,
+    fetch,
     `cd ${slug}`,
     'npm install',
     'npx cdk synth     # offline: prints the CloudFormation template',
@@ -15,35 +30,34 @@ function startCommands(slug: string): string {
   ].join('\n');
 }
 
-/** Every file of the pattern's typescript/ folder, highlighted at build time, each in its own disclosure. */
-export async function PatternSource({ pattern }: { pattern: Pattern }) {
-  const base = `content/patterns/${pattern.slug}/typescript`;
-  const files = await Promise.all(
-    pattern.sourceFiles.map(async (file) => ({ file, ...(await highlight(getSourceFile(pattern.slug, file), languageOf(file))) })),
-  );
-  const start = await highlight(startCommands(pattern.slug), 'shellscript');
-  const css = mergeCss([start.css, ...files.map((f) => f.css)]);
+async function LanguagePanel({ pattern, language, files }: { pattern: Pattern; language: Language; files: string[] }) {
+  const base = `content/patterns/${pattern.slug}/${language}`;
+  const highlighted = await Promise.all(files.map(async (file) => ({ file, ...(await highlight(getSourceFile(pattern.slug, file, language), languageOf(file))) })));
+  const start = await highlight(startCommands(pattern.slug, language), 'shellscript');
+  const css = mergeCss([start.css, ...highlighted.map((f) => f.css)]);
+  const label = LANGUAGE_LABELS[language];
   return (
-    <div className="space-y-6">
+    <section data-lang-panel={language} id={`panel-${language}`} aria-labelledby={`source-${language}-heading`} className="space-y-6">
       <style>{css}</style>
+      <h3 id={`source-${language}-heading`} className="text-lg font-semibold">{label}</h3>
       <div>
-        <h3 className="mb-2 font-semibold">Start from this pattern</h3>
-        <CodePanel id="start-commands" title="terminal" html={start.html} />
+        <h4 className="mb-2 font-semibold">Start from this pattern</h4>
+        <CodePanel id={language === 'typescript' ? 'start-commands' : `start-commands-${language}`} title={`terminal (${label})`} html={start.html} />
       </div>
       <div>
-        <h3 className="mb-2 font-semibold">
+        <h4 className="mb-2 font-semibold">
           Files <span className="font-normal text-slate-500 dark:text-slate-400">({files.length})</span>
-        </h3>
+        </h4>
         <p className="mb-3 text-sm">
           <a href={repositoryUrl(base, 'tree')} className="text-orange-700 hover:underline dark:text-orange-300">
             Browse {base}/ in the repository
           </a>
         </p>
-        <ul className="space-y-2" aria-label="Source files">
-          {files.map(({ file, html }) => {
-            const anchor = sourceAnchor(file);
+        <ul className="space-y-2" aria-label={`${label} source files`}>
+          {highlighted.map(({ file, html }) => {
+            const anchor = languageAnchor(language, file);
             return (
-              <li key={file} id={anchor} data-source-file={file}>
+              <li key={file} id={anchor} data-source-file={file} data-source-language={language}>
                 <details className="group rounded-lg border border-slate-200 dark:border-slate-800">
                   <summary className="cursor-pointer list-none px-3 py-2 font-mono text-sm hover:bg-slate-50 dark:hover:bg-slate-900">
                     <span aria-hidden className="mr-2 inline-block transition group-open:rotate-90">▸</span>
@@ -66,6 +80,24 @@ export async function PatternSource({ pattern }: { pattern: Pattern }) {
             );
           })}
         </ul>
+      </div>
+    </section>
+  );
+}
+
+/** Each language's app, highlighted at build time: tabs with JavaScript, one after the other without. */
+export async function PatternSource({ pattern }: { pattern: Pattern }) {
+  const apps = [
+    { language: 'typescript' as const, files: pattern.sourceFiles },
+    ...(pattern.pythonFiles.length ? [{ language: 'python' as const, files: pattern.pythonFiles }] : []),
+  ];
+  return (
+    <div data-lang-group={apps.length > 1 ? 'both' : 'one'}>
+      {apps.length > 1 && <LanguageTabs languages={apps.map((a) => a.language)} />}
+      <div className="space-y-12">
+        {apps.map((app) => (
+          <LanguagePanel key={app.language} pattern={pattern} language={app.language} files={app.files} />
+        ))}
       </div>
     </div>
   );

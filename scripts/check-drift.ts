@@ -2,7 +2,7 @@
 // architectural resources without nodes, components without evidence, types without components.
 import { ContentError } from '../lib/content/errors';
 import { defaultPaths } from '../lib/content/load';
-import { getSourceFile, getSynthOutput } from '../lib/content';
+import { getSourceFile, getSynthOutputs } from '../lib/content';
 import { checkPattern } from '../lib/proof/check-pattern';
 import { loadCatalogOrExit } from './report-content-errors';
 
@@ -10,7 +10,10 @@ const catalog = loadCatalogOrExit(defaultPaths(), { requireDiagrams: false });
 const errors: ContentError[] = [];
 for (const pattern of catalog.patterns) {
   const packageJsons = pattern.sourceFiles.filter((f) => /(^|\/)package\.json$/.test(f)).map((f) => getSourceFile(pattern.slug, f));
-  const problems = checkPattern(catalog, pattern, getSynthOutput(pattern.slug), packageJsons);
+  // Both languages are held to the same page: the diagram and components describe each app.
+  const problems = getSynthOutputs(pattern.slug).flatMap(({ language, output }) =>
+    checkPattern(catalog, pattern, output, packageJsons).map((p) => ({ ...p, field: `${language}: ${p.field}` })),
+  );
   if (problems.length) errors.push(new ContentError(pattern.file, problems));
 }
 if (errors.length) {

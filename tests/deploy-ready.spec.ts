@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { sourceAnchor } from '../lib/content/patterns';
+import { languageAnchor } from '../lib/content/patterns';
 import { deployFacts } from '../lib/proof/deploy-facts';
 import { catalog, synthOutput } from './catalog';
 
@@ -15,9 +15,10 @@ for (const pattern of catalog.patterns) {
       const first = g.tests[0]!;
       const link = guarantees.nth(i).getByRole('link', { name: first.file });
       await expect(link.first()).toBeVisible();
-      if (first.file.startsWith('typescript/')) {
-        const anchor = sourceAnchor(first.file.slice('typescript/'.length));
-        await expect(link.first()).toHaveAttribute('href', `#${anchor}`);
+      for (const t of g.tests) {
+        const [language, ...rest] = t.file.split('/');
+        const anchor = languageAnchor(language!, rest.join('/'));
+        await expect(guarantees.nth(i).locator(`a[href="#${anchor}"]`).first()).toBeVisible();
         await expect(page.locator(`[id="${anchor}"]`)).toHaveCount(1);
       }
     }

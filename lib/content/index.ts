@@ -15,7 +15,7 @@ export type { Finding, SynthOutput, Template } from './synth';
 export type { Component, ComponentRegistry, Frontmatter, Lens, Pillar, Practice, Question, WellArchitectedEntry } from './schema';
 export { ContentError } from './errors';
 export { AggregateContentError } from './load';
-export { sourceAnchor } from './patterns';
+export { languageAnchor, sourceAnchor } from './patterns';
 export { diagramFile } from './diagrams';
 
 const paths: CatalogPaths = defaultPaths();
@@ -31,8 +31,8 @@ export function getPattern(slug: string) {
   return getCatalog().patterns.find((p) => p.slug === slug);
 }
 
-export function getSourceFile(slug: string, file: string): string {
-  return readSourceFile(paths, slug, file);
+export function getSourceFile(slug: string, file: string, language: 'typescript' | 'python' = 'typescript'): string {
+  return readSourceFile(paths, slug, file, language);
 }
 
 const synthCache = new Map<string, SynthOutput>();

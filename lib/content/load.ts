@@ -74,7 +74,7 @@ export function loadCatalog(paths: CatalogPaths, options: LoadOptions = {}): Cat
         throw new ContentError(file, [{ field: '(file)', expected: 'every folder under content/patterns/ to hold an index.mdx' }]);
       }
       const raw = readFileSync(join(dir, 'index.mdx'), 'utf8');
-      const pattern = parsePattern({ slug, file, raw, sourceFiles: listSourceFiles(join(dir, 'typescript')) }, registry, lens);
+      const pattern = parsePattern({ slug, file, raw, sourceFiles: listSourceFiles(join(dir, 'typescript')), pythonFiles: listSourceFiles(join(dir, 'python')) }, registry, lens);
       if (options.requireDiagrams !== false) checkRendered(pattern, paths);
       if (options.flags) checkFlags(pattern, dir, options.flags);
       checkGuaranteeTests(pattern, dir);
@@ -104,7 +104,9 @@ function checkRendered(pattern: Pattern, paths: CatalogPaths) {
 }
 
 function checkFlags(pattern: Pattern, dir: string, flags: FlagMap) {
-  const problems = flagProblems(readFileSync(join(dir, 'typescript', 'cdk.json'), 'utf8'), flags, 'typescript/cdk.json');
+  const problems = ['typescript', 'python']
+    .filter((language) => existsSync(join(dir, language, 'cdk.json')))
+    .flatMap((language) => flagProblems(readFileSync(join(dir, language, 'cdk.json'), 'utf8'), flags, `${language}/cdk.json`));
   if (problems.length) throw new ContentError(pattern.file, problems);
 }
 
@@ -145,8 +147,8 @@ export class AggregateContentError extends Error {
   }
 }
 
-export function readSourceFile(paths: CatalogPaths, slug: string, file: string): string {
-  return readFileSync(join(paths.content, 'patterns', slug, 'typescript', file), 'utf8');
+export function readSourceFile(paths: CatalogPaths, slug: string, file: string, language: 'typescript' | 'python' = 'typescript'): string {
+  return readFileSync(join(paths.content, 'patterns', slug, language, file), 'utf8');
 }
 
 /**

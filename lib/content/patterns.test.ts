@@ -69,6 +69,18 @@ describe('parsePattern rejects malformed pages, naming the file, field and expec
     assert.ok(fields.includes('typescript/test/'));
   });
 
+  test('languages and app folders must agree, and a Python app needs its files and a test', () => {
+    const raw = readFileSync(join(fixturesDir, 'content/patterns/alpha-pattern/index.mdx'), 'utf8');
+    const ts = ['package.json', 'cdk.json', 'tsconfig.json', 'bin/alpha-pattern.ts', 'lib/alpha-pattern-stack.ts', 'test/alpha-pattern.test.ts'];
+    const undeclared = rejection(() => parsePattern({ slug: 'alpha-pattern', file: 'x.mdx', raw, sourceFiles: ts, pythonFiles: ['app.py'] }, registry, lens));
+    assert.deepEqual(undeclared.problems.map((p) => [p.field, p.expected]), [['languages', 'to include python: the pattern has a python/ app']]);
+    const declared = raw.replace('languages: [typescript]', 'languages: [typescript, python]');
+    const incomplete = rejection(() => parsePattern({ slug: 'alpha-pattern', file: 'x.mdx', raw: declared, sourceFiles: ts, pythonFiles: ['app.py', 'cdk.json'] }, registry, lens));
+    assert.deepEqual(incomplete.problems.map((p) => p.field), ['python/requirements.txt', 'python/requirements-dev.txt', 'python/tests/']);
+    const complete = parsePattern({ slug: 'alpha-pattern', file: 'x.mdx', raw: declared, sourceFiles: ts, pythonFiles: ['app.py', 'cdk.json', 'requirements.txt', 'requirements-dev.txt', 'tests/test_stack.py'] }, registry, lens);
+    assert.deepEqual(complete.pythonFiles, ['app.py', 'cdk.json', 'requirements-dev.txt', 'requirements.txt', 'tests/test_stack.py']);
+  });
+
   test('a folder name that is not kebab-case is refused', () => {
     const error = rejection(() => parsePattern({ slug: 'Bad_Slug', file: 'y.mdx', raw: '', sourceFiles: [] }, registry, lens));
     assert.equal(error.problems[0]?.field, '(folder name)');

@@ -18,9 +18,11 @@ export type Pattern = Frontmatter & {
   diagrams: Diagram[];
   /** Files of the pattern's typescript/ folder, relative to it, sorted. */
   sourceFiles: string[];
+  /** Files of the pattern's python/ folder, relative to it, sorted; empty until it has one. */
+  pythonFiles: string[];
 };
 
-export type PatternInput = { slug: string; file: string; raw: string; sourceFiles: readonly string[] };
+export type PatternInput = { slug: string; file: string; raw: string; sourceFiles: readonly string[]; pythonFiles?: readonly string[] };
 
 type Problem = { field: string; expected: string };
 
@@ -32,18 +34,35 @@ export function sortKeyOf(title: string): string {
   return title.replace(/^the\s+/i, '').trim().toLowerCase();
 }
 
+/** The anchor of a source file on the page; Python files are prefixed so both languages can share a name. */
+export function languageAnchor(language: string, path: string): string {
+  return sourceAnchor(language === 'python' ? `python/${path}` : path);
+}
+
 export function sourceAnchor(path: string): string {
   return `source-${path.replace(/[^a-zA-Z0-9]+/g, '-').replace(/^-|-$/g, '').toLowerCase()}`;
 }
 
 /** Links in the body that point into the pattern's own typescript/ folder: checked, then sent to the Source section. */
-function checkSourceLinks(body: string, files: ReadonlySet<string>, problems: Problem[]): string {
-  return body.replace(/\]\(\.\/typescript\/([^)#\s]+)\)/g, (_m, target: string) => {
-    if (!files.has(target)) {
-      problems.push({ field: `body: link ./typescript/${target}`, expected: 'a file that exists in this pattern\'s typescript/ folder' });
+function checkSourceLinks(body: string, files: Record<'typescript' | 'python', ReadonlySet<string>>, problems: Problem[]): string {
+  return body.replace(/\]\(\.\/(typescript|python)\/([^)#\s]+)\)/g, (_m, language: 'typescript' | 'python', target: string) => {
+    if (!files[language].has(target)) {
+      problems.push({ field: `body: link ./${language}/${target}`, expected: `a file that exists in this pattern's ${language}/ folder` });
     }
-    return `](#${sourceAnchor(target)})`;
+    return `](#${languageAnchor(language, target)})`;
   });
+}
+
+const REQUIRED_PYTHON = ['app.py', 'cdk.json', 'requirements.txt', 'requirements-dev.txt'];
+
+/** The languages a page lists and the app folders it has must agree. */
+function checkLanguages(languages: readonly string[], pythonFiles: readonly string[], problems: Problem[]) {
+  const hasPython = pythonFiles.length > 0;
+  if (hasPython && !languages.includes('python')) problems.push({ field: 'languages', expected: 'to include python: the pattern has a python/ app' });
+  if (!languages.includes('typescript')) problems.push({ field: 'languages', expected: 'to include typescript: every pattern has a typescript/ app' });
+  if (!languages.includes('python')) return;
+  for (const f of REQUIRED_PYTHON) if (!pythonFiles.includes(f)) problems.push({ field: `python/${f}`, expected: 'this file to exist: languages lists python' });
+  if (!pythonFiles.some((f) => /^tests\/test_.+\.py$/.test(f))) problems.push({ field: 'python/tests/', expected: 'at least one tests/test_*.py file' });
 }
 
 /** Ids the pattern page gives its own sections; a body heading must not take them. */
@@ -117,7 +136,9 @@ export function parsePattern(input: PatternInput, registry: ComponentRegistry, l
   const { body, diagrams, problems: diagramProblems } = extractDiagrams(parsedMatter.content);
   problems.push(...diagramProblems);
   if (diagrams.length === 0) problems.push({ field: 'body', expected: 'a ```mermaid architecture diagram' });
-  const linked = checkSourceLinks(body, files, problems);
+  const pythonFiles = [...(input.pythonFiles ?? [])].sort();
+  checkLanguages(fm.languages, pythonFiles, problems);
+  const linked = checkSourceLinks(body, { typescript: files, python: new Set(pythonFiles) }, problems);
   checkHeadingIds(body, problems);
 
   if (problems.length) throw new ContentError(file, problems);
@@ -131,5 +152,6 @@ export function parsePattern(input: PatternInput, registry: ComponentRegistry, l
     letter: /^[a-z]/.test(sortKey) ? sortKey[0]!.toUpperCase() : '#',
     diagrams,
     sourceFiles: [...input.sourceFiles].sort(),
+    pythonFiles,
   };
 }

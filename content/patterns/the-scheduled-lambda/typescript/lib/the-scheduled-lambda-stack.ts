@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { AttributeType, Billing, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
@@ -9,6 +10,8 @@ import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { ContextAttribute, Schedule, ScheduleExpression, ScheduleTargetInput, TimeWindow } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 
@@ -22,6 +25,8 @@ export const FLEXIBLE_WINDOW = Duration.minutes(2);
 export const MAX_EVENT_AGE = Duration.minutes(5);
 export const SCHEDULER_RETRIES = 3;
 export const LAMBDA_RETRIES = 2;
+/** With a run due every five minutes, three periods without a single invocation mean the schedule has stopped. */
+export const SILENCE_WINDOW = Duration.minutes(15);
 
 export class TheScheduledLambdaStack extends Stack {
   constructor(scope: Construct, id: string, props?: StackProps) {
@@ -107,20 +112,57 @@ export class TheScheduledLambdaStack extends Stack {
       }),
     });
 
+    // One topic for every alarm; it e-mails only when an address is given at deploy time.
+    const alarmTopic = new Topic(this, 'AlarmTopic', { displayName: 'The Scheduled Lambda alarms', enforceSSL: true });
+    const alarmEmail: unknown = this.node.tryGetContext('alarmEmail');
+    if (typeof alarmEmail === 'string' && alarmEmail.length > 0) {
+      Validations.of(alarmTopic.addSubscription(new EmailSubscription(alarmEmail))).acknowledge({
+        id: 'Serverless-SNSRedrivePolicy',
+        reason: 'An e-mail copy of an alarm notification; a lost e-mail still leaves the alarm in ALARM state in the CloudWatch console.',
+      });
+    }
+    Validations.of(alarmTopic).acknowledge({
+      id: 'AwsSolutions-SNS2',
+      reason:
+        'CloudWatch alarms cannot publish to a topic under the AWS managed key alias/aws/sns, a customer managed key costs $1 a month, and alarm notifications carry only alarm names and states.',
+    });
+    const notify = new SnsAction(alarmTopic);
+
     // A message in the queue means a heartbeat is missing; this is the signal to page someone on.
     new Alarm(this, 'MissedRunsAlarm', {
-      alarmDescription: 'A scheduled heartbeat run failed and was parked in the MissedRuns queue.',
-      metric: missedRuns.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
+      alarmDescription:
+        'A scheduled heartbeat run failed and was parked in MissedRuns. Read the message for the condition and error, fix the cause, then purge or delete the message.',
+      metric: missedRuns.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: Stats.MAXIMUM }),
       threshold: 1,
       evaluationPeriods: 1,
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
+    }).addAlarmAction(notify);
+    // Every failed attempt, including the ones a retry later fixes.
+    new Alarm(this, 'HeartbeatErrorsAlarm', {
+      alarmDescription: 'A heartbeat run threw; Lambda retries it twice before parking it. Check HeartbeatLogs for the error.',
+      metric: heartbeat.metricErrors({ period: Duration.minutes(5), statistic: Stats.SUM }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    }).addAlarmAction(notify);
+    // A disabled or deleted schedule parks nothing; only the absence of invocations shows it.
+    new Alarm(this, 'HeartbeatSilentAlarm', {
+      alarmDescription:
+        'The heartbeat function has not been invoked for 15 minutes: the schedule is disabled, deleted or cannot assume its role. Check the EveryFiveMinutes schedule.',
+      metric: heartbeat.metricInvocations({ period: SILENCE_WINDOW, statistic: Stats.SUM }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+      treatMissingData: TreatMissingData.BREACHING,
+    }).addAlarmAction(notify);
 
     new CfnOutput(this, 'TableName', { value: table.tableName });
     new CfnOutput(this, 'FunctionName', { value: heartbeat.functionName });
     new CfnOutput(this, 'ScheduleName', { value: schedule.scheduleName });
     new CfnOutput(this, 'MissedRunsUrl', { value: missedRuns.queueUrl });
+    new CfnOutput(this, 'AlarmTopicArn', { value: alarmTopic.topicArn });
 
     Validations.of(heartbeat).acknowledge({
       id: 'Serverless-LambdaDLQ',

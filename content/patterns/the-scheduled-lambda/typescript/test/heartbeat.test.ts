@@ -57,6 +57,8 @@ describe('transaction', () => {
     assert.deepEqual(put.Put?.Item?.expiresAt, { N: String(beat.expiresAt) });
     assert.deepEqual(update.Update?.Key, { pk: { S: 'summary' }, sk: { S: 'latest' } });
     assert.match(update.Update?.UpdateExpression ?? '', /^ADD runs :one SET /);
+    // The summary is the one item TTL must never remove.
+    assert.doesNotMatch(JSON.stringify(update.Update), /expiresAt/);
     assert.equal(update.Update?.TableName, 'tbl');
   });
 });

@@ -73,7 +73,7 @@ describe('TheScheduledLambdaStack', () => {
       });
     });
 
-    test('lets Scheduler assume its role only for this account\'s default schedule group', () => {
+    test("lets Scheduler assume its role only for this account's default schedule group", () => {
       const role = resources('AWS::IAM::Role')[ids.schedulerRole].Properties;
       const [statement] = role.AssumeRolePolicyDocument.Statement;
       assert.deepEqual(statement.Principal, { Service: 'scheduler.amazonaws.com' });
@@ -141,20 +141,54 @@ describe('TheScheduledLambdaStack', () => {
       assert.equal(queue.MessageRetentionPeriod, 14 * 24 * 3600);
     });
 
+    const alarmNamed = (prefix: string) => resources('AWS::CloudWatch::Alarm')[logicalId(prefix, 'AWS::CloudWatch::Alarm')].Properties;
+
     test('alarms as soon as one missed run is waiting in the queue', () => {
-      const alarm = only('AWS::CloudWatch::Alarm');
+      const alarm = alarmNamed('MissedRunsAlarm');
       assert.equal(alarm.Namespace, 'AWS/SQS');
+      assert.equal(alarm.Statistic, 'Maximum');
+      assert.equal(alarm.Period, 60);
       assert.equal(alarm.MetricName, 'ApproximateNumberOfMessagesVisible');
       assert.deepEqual(alarm.Dimensions, [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [ids.queue, 'QueueName'] } }]);
       assert.equal(alarm.Threshold, 1);
       assert.equal(alarm.ComparisonOperator, 'GreaterThanOrEqualToThreshold');
       assert.equal(alarm.TreatMissingData, 'notBreaching');
     });
+
+    test('alarms on any failed run and on 15 minutes without a single invocation', () => {
+      const errors = alarmNamed('HeartbeatErrorsAlarm');
+      assert.deepEqual(
+        [errors.MetricName, errors.Statistic, errors.Period, errors.Threshold, errors.ComparisonOperator, errors.TreatMissingData],
+        ['Errors', 'Sum', 300, 1, 'GreaterThanOrEqualToThreshold', 'notBreaching'],
+      );
+      const silent = alarmNamed('HeartbeatSilentAlarm');
+      // No data at all is the failure this alarm exists for, so missing data must breach.
+      assert.deepEqual(
+        [silent.MetricName, silent.Statistic, silent.Period, silent.Threshold, silent.ComparisonOperator, silent.TreatMissingData],
+        ['Invocations', 'Sum', 900, 1, 'LessThanThreshold', 'breaching'],
+      );
+      for (const alarm of [errors, silent]) {
+        assert.deepEqual(alarm.Dimensions, [{ Name: 'FunctionName', Value: { Ref: ids.fn } }]);
+      }
+      // Three runs are due in any 15 minutes, so one late run does not raise it.
+      assert.ok(silent.Period >= 3 * 300);
+    });
+
+    test('sends every alarm to one alarm topic, e-mailed only when alarmEmail is set', () => {
+      const topic = logicalId('AlarmTopic', 'AWS::SNS::Topic');
+      const alarms = Object.values(resources('AWS::CloudWatch::Alarm'));
+      assert.equal(alarms.length, 3);
+      for (const alarm of alarms) assert.deepEqual(alarm.Properties.AlarmActions, [{ Ref: topic }]);
+      template.resourceCountIs('AWS::SNS::Subscription', 0);
+      const withEmail = Template.fromStack(new TheScheduledLambdaStack(appFromCdkJson({ alarmEmail: 'ops@example.com' }), 'With-Email'));
+      withEmail.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
+    });
   });
 
   test('passes the AwsSolutions and Serverless cdk-nag packs with every exception acknowledged', () => {
-    for (const pack of [new AwsSolutionsChecks(), new ServerlessChecks()]) {
-      const report = pack.validateScope(stack);
+    const withEmail = new TheScheduledLambdaStack(appFromCdkJson({ alarmEmail: 'ops@example.com' }), 'Nag-With-Email');
+    for (const [pack, scope] of [stack, withEmail].flatMap((s) => [new AwsSolutionsChecks(), new ServerlessChecks()].map((p) => [p, s] as const))) {
+      const report = pack.validateScope(scope);
       const open = report.violations.map((v) => `${v.ruleName}: ${v.description}`);
       assert.deepEqual(open, [], `${pack.name} has unacknowledged findings`);
     }
