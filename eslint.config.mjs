@@ -21,5 +21,5 @@ export default defineConfig([
     files: ['content/patterns/*/typescript/test/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
-  globalIgnores(['.next/**', 'out/**', '.generated/**', 'next-env.d.ts', 'public/**', 'content/patterns/*/*/cdk.out/**', 'snapshots/**', 'content/patterns/*/typescript/site-dist/**']),
+  globalIgnores(['.venv/**', '.tmp/**', '.next/**', 'out/**', '.generated/**', 'next-env.d.ts', 'public/**', 'content/patterns/*/*/cdk.out/**', 'snapshots/**', 'content/patterns/*/typescript/site-dist/**']),
 ]);

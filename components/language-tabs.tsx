@@ -23,23 +23,36 @@ function choose(language: string) {
  * TypeScript / Python tabs over the language panels that follow. Without JavaScript there are no
  * tabs and both panels show one after the other, so both languages stay reachable.
  */
+/** The language of the panel a link's target sits in, when the address points into one. */
+function languageOfHash(): { language: string; target: HTMLElement } | undefined {
+  const target = location.hash ? document.getElementById(decodeURIComponent(location.hash.slice(1))) : null;
+  const language = target?.closest<HTMLElement>('[data-lang-panel]')?.dataset.langPanel;
+  return target && language ? { language, target } : undefined;
+}
+
+/**
+ * TypeScript / Python tabs over the language panels that follow. Without JavaScript there are no
+ * tabs and both panels show one after the other, so both languages stay reachable.
+ */
 export function LanguageTabs({ languages }: { languages: readonly string[] }) {
   const hydrated = useHydrated();
-  const [selected, setSelected] = useState('typescript');
+  // A link to a file of the other language (a guarantee's test) opens that language.
+  const [selected, setSelected] = useState(() => {
+    if (typeof document === 'undefined') return 'typescript';
+    const linked = languageOfHash();
+    if (linked && linked.language !== current()) choose(linked.language);
+    return current();
+  });
 
   useEffect(() => {
-    setSelected(current());
-    // A link to a file of the other language (a guarantee's test) switches to that language.
+    languageOfHash()?.target.scrollIntoView();
     const follow = () => {
-      const target = location.hash ? document.getElementById(decodeURIComponent(location.hash.slice(1))) : null;
-      const language = target?.closest<HTMLElement>('[data-lang-panel]')?.dataset.langPanel;
-      if (target && language && language !== current()) {
-        choose(language);
-        setSelected(language);
-        target.scrollIntoView();
-      }
+      const linked = languageOfHash();
+      if (!linked || linked.language === current()) return;
+      choose(linked.language);
+      setSelected(linked.language);
+      linked.target.scrollIntoView();
     };
-    follow();
     window.addEventListener('hashchange', follow);
     return () => window.removeEventListener('hashchange', follow);
   }, []);

@@ -29,7 +29,7 @@ function breakdown() {
   const loader = time(process.execPath, ['--import', 'tsx', '-e', '0'], dir).ms;
   const direct = time(process.execPath, ['--import', 'tsx', `bin/${bin}`], dir, context()).ms;
   const noBundling = time(process.execPath, ['--import', 'tsx', `bin/${bin}`], dir, context({ 'aws:cdk:bundling-stacks': [] })).ms;
-  const noNag = time(process.execPath, ['--require', join(root, 'scripts', 'bench', 'no-nag.cjs'), '--import', 'tsx', `bin/${bin}`], dir, context()).ms;
+  const noNag = time(process.execPath, ['--import', join(root, 'scripts', 'bench', 'no-nag.mjs'), '--import', 'tsx', `bin/${bin}`], dir, context()).ms;
   const cli = time('npx', ['--no-install', 'cdk', 'synth', '--quiet', '--no-notices', '--output', join(root, '.tmp', 'bench-cli')], dir).ms;
   console.log(`\nWhere ${sample}'s synth time goes (one run each, wall clock):`);
   console.log(`  through the CDK CLI (cdk synth)   ${seconds(cli)}`);

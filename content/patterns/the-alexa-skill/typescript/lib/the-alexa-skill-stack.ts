@@ -1,12 +1,16 @@
 import * as path from 'node:path';
 import { CfnOutput, CfnParameter, Duration, RemovalPolicy, SecretValue, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { CfnSkill } from 'aws-cdk-lib/alexa-ask';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { AttributeType, Billing, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Asset } from 'aws-cdk-lib/aws-s3-assets';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { AwsCustomResource, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
 import type { Construct } from 'constructs';
 
@@ -153,10 +157,30 @@ export class TheAlexaSkillStack extends Stack {
     });
     closeAfterCreation.node.addDependency(skill, skillOnly);
 
+    // Operations plumbing: one topic that every alarm of the stack notifies.
+    const alarmTopic = new Topic(this, 'AlarmTopic', { enforceSSL: true, displayName: 'Cup Counter skill alarms' });
+    const alarmEmail: unknown = this.node.tryGetContext('alarmEmail');
+    if (typeof alarmEmail === 'string' && alarmEmail !== '') alarmTopic.addSubscription(new EmailSubscription(alarmEmail));
+    // A crash or a timeout makes Alexa tell the user there was a problem with the skill.
+    new Alarm(this, 'SkillHandlerErrorsAlarm', {
+      metric: skillHandler.metricErrors({ statistic: 'Sum', period: Duration.minutes(5) }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+      alarmDescription:
+        'SkillHandler crashed or timed out, so Alexa told the user the skill has a problem. Find the request in SkillHandlerLogs; a timeout after 5 seconds usually means DynamoDB was slow.',
+    }).addAlarmAction(new SnsAction(alarmTopic));
+
     new CfnOutput(this, 'SkillId', { value: skill.ref, description: 'Open it in the Alexa developer console to test.' });
     new CfnOutput(this, 'TableName', { value: tallies.tableName });
     new CfnOutput(this, 'FunctionName', { value: skillHandler.functionName });
 
+    Validations.of(alarmTopic).acknowledge({
+      id: 'AwsSolutions-SNS2',
+      reason:
+        'CloudWatch alarms cannot publish to a topic encrypted with the AWS managed key alias/aws/sns, a customer managed key costs $1 a month, and alarm notifications carry only alarm names and states.',
+    });
     Validations.of(handlerRole).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: 'X-Ray trace segments cannot be scoped to a resource; this is the only wildcard.',

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { ALEXA_PRINCIPAL, CREATION_STATEMENT_ID, TheAlexaSkillStack } from '../lib/the-alexa-skill-stack';
+import { appFromCdkJson } from './cdk-app';
 
 describe('TheAlexaSkillStack', () => {
   let stack: TheAlexaSkillStack;
@@ -24,7 +24,7 @@ describe('TheAlexaSkillStack', () => {
   };
 
   before(() => {
-    stack = new TheAlexaSkillStack(new App(), 'Under-Test');
+    stack = new TheAlexaSkillStack(appFromCdkJson(), 'Under-Test');
     template = Template.fromStack(stack);
   });
 
@@ -48,7 +48,7 @@ describe('TheAlexaSkillStack', () => {
       ClientSecret: '{{resolve:secretsmanager:the-alexa-skill/lwa:SecretString:clientSecret::}}',
       RefreshToken: '{{resolve:secretsmanager:the-alexa-skill/lwa:SecretString:refreshToken::}}',
     });
-    const custom = Template.fromStack(new TheAlexaSkillStack(new App({ context: { lwaSecretName: 'team/alexa' } }), 'Custom'));
+    const custom = Template.fromStack(new TheAlexaSkillStack(appFromCdkJson({ lwaSecretName: 'team/alexa' }), 'Custom'));
     custom.hasResourceProperties('Alexa::ASK::Skill', {
       AuthenticationConfiguration: Match.objectLike({ RefreshToken: '{{resolve:secretsmanager:team/alexa:SecretString:refreshToken::}}' }),
     });
@@ -134,6 +134,33 @@ describe('TheAlexaSkillStack', () => {
       ],
       TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
       BillingMode: 'PAY_PER_REQUEST',
+    });
+  });
+
+  test('alarms on the one alarm topic when the handler crashes or times out', () => {
+    const topic = idOf('AWS::SNS::Topic', 'AlarmTopic');
+    template.resourceCountIs('AWS::SNS::Topic', 1);
+    template.resourceCountIs('AWS::SNS::Subscription', 0);
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+    assert.equal(alarms.length, 1);
+    const [{ Properties: alarm }] = alarms;
+    assert.deepEqual(alarm.AlarmActions, [{ Ref: topic }]);
+    assert.equal(alarm.Namespace, 'AWS/Lambda');
+    assert.equal(alarm.MetricName, 'Errors');
+    assert.deepEqual(alarm.Dimensions, [{ Name: 'FunctionName', Value: { Ref: idOf('AWS::Lambda::Function', 'SkillHandler') } }]);
+    assert.deepEqual([alarm.Statistic, alarm.Period, alarm.Threshold, alarm.ComparisonOperator], [
+      'Sum',
+      300,
+      1,
+      'GreaterThanOrEqualToThreshold',
+    ]);
+  });
+
+  test('subscribes an e-mail address to the alarm topic only when alarmEmail is given', () => {
+    const mailed = Template.fromStack(new TheAlexaSkillStack(appFromCdkJson({ alarmEmail: 'ops@example.com' }), 'Mailed'));
+    mailed.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
+    mailed.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
     });
   });
 

@@ -4,13 +4,24 @@ import { appFromCdkJson } from './cdk-app';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { BROKER_PORTS, resolveSettings } from '../lib/settings';
-import { ADMIN_USER, TheBasicMqStack } from '../lib/the-basic-mq-stack';
+import { ADMIN_USER, DEFAULT_MONTHLY_BUDGET_USD, TheBasicMqStack } from '../lib/the-basic-mq-stack';
 
 const PORTS = Object.values(BROKER_PORTS).sort();
 
-function synth(context: Record<string, unknown>) {
-  const stack = new TheBasicMqStack(appFromCdkJson(), 'Under-Test', { settings: resolveSettings(context) });
+function synth(context: Record<string, unknown>, appContext: Record<string, unknown> = {}) {
+  const stack = new TheBasicMqStack(appFromCdkJson(appContext), 'Under-Test', { settings: resolveSettings(context) });
   return { stack, template: Template.fromStack(stack) };
+}
+
+type Condition = { Ref: string } | { 'Fn::Not': [Condition] } | { 'Fn::Equals': [Condition | string, Condition | string] } | string;
+
+/** Evaluates a rule assertion the way CloudFormation does, with the given parameter values. */
+function evaluate(condition: Condition, parameters: Record<string, string>): string | boolean {
+  if (typeof condition === 'string') return condition;
+  if ('Ref' in condition) return parameters[condition.Ref]!;
+  if ('Fn::Not' in condition) return !evaluate(condition['Fn::Not'][0], parameters);
+  const [a, b] = condition['Fn::Equals'];
+  return evaluate(a, parameters) === evaluate(b, parameters);
 }
 
 describe('TheBasicMqStack with the default settings', () => {
@@ -125,10 +136,76 @@ describe('TheBasicMqStack with the default settings', () => {
   });
 
   test('refuses to deploy against the placeholder zone', () => {
-    const rule = template.toJSON().Rules?.RequireRealDomain;
+    const json = template.toJSON();
+    const rule = json.Rules?.RequireRealDomain;
     assert.ok(rule, 'the guard rule exists');
-    assert.deepEqual(rule.Assertions[0].Assert, { 'Fn::Equals': ['placeholder-domain', 'real-domain'] });
+    const defaults = { ZoneName: json.Parameters.ZoneName.Default as string };
+    assert.equal(defaults.ZoneName, 'example.com');
+    // A deploy with the synthesized defaults fails the assertion, so CloudFormation creates nothing.
+    assert.equal(evaluate(rule.Assertions[0].Assert, defaults), false);
+    assert.equal(evaluate(rule.Assertions[0].Assert, { ZoneName: 'example.org' }), true);
     assert.match(rule.Assertions[0].AssertDescription, /-c zoneName=.*-c hostedZoneId=/);
+  });
+
+  test('alarms on the one alarm topic when no broker passes the health check for five minutes', () => {
+    const topics = Object.keys(template.findResources('AWS::SNS::Topic'));
+    assert.equal(topics.length, 1);
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+    assert.equal(alarms.length, 1);
+    const alarm = alarms[0]!.Properties;
+    assert.deepEqual(alarm.AlarmActions, [{ Ref: topics[0] }]);
+    assert.equal(alarm.Namespace, 'AWS/NetworkELB');
+    assert.equal(alarm.MetricName, 'HealthyHostCount');
+    assert.equal(alarm.Statistic, 'Minimum');
+    assert.equal(alarm.Threshold, 1);
+    assert.equal(alarm.ComparisonOperator, 'LessThanThreshold');
+    assert.equal(alarm.EvaluationPeriods * alarm.Period, 300);
+    const targetGroup = alarm.Dimensions.find((d: { Name: string }) => d.Name === 'TargetGroup');
+    const openWire = Object.entries(template.findResources('AWS::ElasticLoadBalancingV2::TargetGroup')).find(
+      ([, g]) => g.Properties.Port === BROKER_PORTS.OpenWire,
+    );
+    assert.deepEqual(targetGroup.Value, { 'Fn::GetAtt': [openWire![0], 'TargetGroupFullName'] });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+    template.resourceCountIs('AWS::SNS::Subscription', 0);
+  });
+
+  test("tells the alarm topic when the month's Amazon MQ and load balancer charges pass the budget", () => {
+    template.hasResourceProperties('AWS::Budgets::Budget', {
+      Budget: {
+        BudgetType: 'COST',
+        TimeUnit: 'MONTHLY',
+        BudgetLimit: { Amount: DEFAULT_MONTHLY_BUDGET_USD.single, Unit: 'USD' },
+        CostFilters: { Service: ['Amazon MQ', 'Amazon Elastic Load Balancing'] },
+      },
+      NotificationsWithSubscribers: Match.arrayWith([
+        {
+          Notification: Match.objectLike({ NotificationType: 'ACTUAL', Threshold: 100 }),
+          Subscribers: [{ SubscriptionType: 'SNS', Address: { Ref: Match.stringLikeRegexp('^AlarmTopic') } }],
+        },
+      ]),
+    });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: 'budgets.amazonaws.com' },
+            Action: 'sns:Publish',
+            Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+          }),
+        ]),
+      },
+    });
+    const custom = synth({}, { monthlyBudgetUsd: '30', alarmEmail: 'ops@example.com' }).template;
+    custom.hasResourceProperties('AWS::Budgets::Budget', { Budget: Match.objectLike({ BudgetLimit: { Amount: 30, Unit: 'USD' } }) });
+    custom.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
+    assert.throws(() => synth({}, { monthlyBudgetUsd: '-5' }), /positive number/);
   });
 
   test('passes the AwsSolutions and Serverless cdk-nag packs with every exception acknowledged', () => {
@@ -156,11 +233,23 @@ describe('TheBasicMqStack with a real zone and an active/standby pair', () => {
     for (const group of Object.values(template.findResources('AWS::ElasticLoadBalancingV2::TargetGroup'))) {
       const ids = (group.Properties.Targets as { Id: { 'Fn::Select': [number, unknown] } }[]).map((t) => t.Id['Fn::Select'][0]);
       assert.deepEqual(ids, [0, 1]);
+      // Only the active broker listens, so TCP checks every ten seconds find it within about twenty.
+      assert.deepEqual(
+        [group.Properties.HealthCheckProtocol, group.Properties.HealthCheckIntervalSeconds, group.Properties.HealthyThresholdCount, group.Properties.UnhealthyThresholdCount],
+        ['TCP', 10, 2, 2],
+      );
     }
   });
 
   test('names the record in the real zone and drops the placeholder guard', () => {
     template.hasResourceProperties('AWS::Route53::RecordSet', { Name: 'mq.example.org.', HostedZoneId: 'Z123ABC' });
     assert.equal(template.toJSON().Rules?.RequireRealDomain, undefined);
+    assert.equal(template.toJSON().Parameters?.ZoneName, undefined);
+  });
+
+  test('budgets for two broker instances', () => {
+    template.hasResourceProperties('AWS::Budgets::Budget', {
+      Budget: Match.objectLike({ BudgetLimit: { Amount: DEFAULT_MONTHLY_BUDGET_USD.pair, Unit: 'USD' } }),
+    });
   });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { App } from 'aws-cdk-lib';
+import { appFromCdkJson } from './cdk-app';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { EVALUATION, THRESHOLDS } from '../lib/service-monitoring';
@@ -49,7 +49,7 @@ describe('TheCloudwatchDashboardStack', () => {
   };
 
   before(() => {
-    stack = new TheCloudwatchDashboardStack(new App(), 'Under-Test');
+    stack = new TheCloudwatchDashboardStack(appFromCdkJson(), 'Under-Test');
     template = Template.fromStack(stack);
     alarms = template.findResources('AWS::CloudWatch::Alarm');
     topicId = logicalId('AWS::SNS::Topic');
@@ -183,7 +183,7 @@ describe('TheCloudwatchDashboardStack', () => {
   });
 
   test('subscribes an email address given as the alarmEmail context value', () => {
-    const app = new App({ context: { alarmEmail: 'oncall@example.com' } });
+    const app = appFromCdkJson({ alarmEmail: 'oncall@example.com' });
     const withEmail = Template.fromStack(new TheCloudwatchDashboardStack(app, 'With-Email'));
     withEmail.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@example.com' });
   });

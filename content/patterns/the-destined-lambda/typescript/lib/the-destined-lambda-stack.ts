@@ -11,6 +11,8 @@ import {
   PassthroughBehavior,
   RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
+import { Alarm, ComparisonOperator, type Metric, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { EventBus, Match, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Effect, PolicyDocument, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -20,7 +22,7 @@ import { EventBridgeDestination, SqsDestination } from 'aws-cdk-lib/aws-lambda-d
 import { NodejsFunction, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
-import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { EmailSubscription, LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { MAX_MESSAGE_LENGTH } from '../lambda/processor';
@@ -72,14 +74,67 @@ export class TheDestinedLambdaStack extends Stack {
 
     // Records of this function only: the ARN in a record carries a qualifier, hence the trailing colon.
     const fromProcessor = { requestContext: { functionArn: Match.prefix(Fn.join('', [processor.functionArn, ':'])) } };
-    this.addRecordHandler('Success', 'on-success.ts', bus, SUCCESS_DETAIL_TYPE, fromProcessor);
-    this.addRecordHandler('Failure', 'on-failure.ts', bus, FAILURE_DETAIL_TYPE, fromProcessor);
+    const successHandler = this.addRecordHandler('Success', 'on-success.ts', bus, SUCCESS_DETAIL_TYPE, fromProcessor);
+    const failureHandler = this.addRecordHandler('Failure', 'on-failure.ts', bus, FAILURE_DETAIL_TYPE, fromProcessor);
+
+    // --- Operations: one alarm topic; every failed attempt and every failure record reaches it. ---
+    const alarmTopic = new Topic(this, 'AlarmTopic', { displayName: 'The Destined Lambda alarms', enforceSSL: true });
+    const alarmEmail: unknown = this.node.tryGetContext('alarmEmail');
+    if (typeof alarmEmail === 'string' && alarmEmail.length > 0) {
+      Validations.of(alarmTopic.addSubscription(new EmailSubscription(alarmEmail))).acknowledge({
+        id: 'Serverless-SNSRedrivePolicy',
+        reason: 'An e-mail copy of an alarm notification; a lost e-mail still leaves the alarm in ALARM state in the CloudWatch console.',
+      });
+    }
+    Validations.of(alarmTopic).acknowledge({
+      id: 'AwsSolutions-SNS2',
+      reason:
+        'CloudWatch alarms cannot publish to a topic under the AWS managed key alias/aws/sns, a customer managed key costs $1 a month, and alarm notifications carry only alarm names and states.',
+    });
+    const notify = new SnsAction(alarmTopic);
+    const alarm = (id: string, metric: Metric, alarmDescription: string) =>
+      new Alarm(this, id, {
+        metric,
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+        alarmDescription,
+      }).addAlarmAction(notify);
+    const everyFiveMinutes = { statistic: Stats.SUM, period: Duration.minutes(5) };
+    alarm(
+      'ProcessorErrorsAlarm',
+      processor.metricErrors(everyFiveMinutes),
+      'A Processor attempt failed; Lambda retries once, then sends a failure record. Read ProcessorLogs for the error type.',
+    );
+    // A failure record also covers events dropped for age (EventAgeExceeded), which raise no Errors.
+    alarm(
+      'ProcessorFailureRecordsAlarm',
+      failureHandler.metricInvocations(everyFiveMinutes),
+      'The Processor gave up on a message and a failure record reached FailureHandler. Its log line holds the error and the original message to fix and republish.',
+    );
+    alarm(
+      'SuccessHandlerErrorsAlarm',
+      successHandler.metricErrors(everyFiveMinutes),
+      'SuccessHandler failed on a success record; after two retries the record goes to ResultsDlq. Check SuccessHandlerLogs.',
+    );
+    alarm(
+      'FailureHandlerErrorsAlarm',
+      failureHandler.metricErrors(everyFiveMinutes),
+      'FailureHandler failed on a failure record; after two retries the record goes to ResultsDlq. Check FailureHandlerLogs.',
+    );
+    alarm(
+      'ResultsDlqAlarm',
+      this.resultsDlq.metricApproximateNumberOfMessagesVisible({ statistic: Stats.MAXIMUM, period: Duration.minutes(1) }),
+      'An invocation record could not be delivered to, or was not handled by, a record handler and is parked in ResultsDlq. Inspect it, fix the handler, then redrive or republish it.',
+    );
 
     const api = this.addApi(topic);
 
     new CfnOutput(this, 'MessagesUrl', { value: api.urlForPath('/messages'), description: 'POST messages here.' });
     new CfnOutput(this, 'TopicArn', { value: topic.topicArn });
     new CfnOutput(this, 'ResultsDlqUrl', { value: this.resultsDlq.queueUrl });
+    new CfnOutput(this, 'AlarmTopicArn', { value: alarmTopic.topicArn });
 
     Validations.of(processor).acknowledge({
       id: 'Serverless-LambdaDLQ',

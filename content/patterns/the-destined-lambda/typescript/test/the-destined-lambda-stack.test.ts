@@ -148,12 +148,12 @@ describe('TheDestinedLambdaStack', () => {
       return pattern;
     };
 
-    test('routes only this processor\'s success records to SuccessHandler', () => {
+    test("routes only this processor's success records to SuccessHandler", () => {
       assert.deepEqual(patternOf('SuccessRule'), rulePattern('Lambda Function Invocation Result - Success'));
       assert.deepEqual(ruleOf('SuccessRule').EventBusName, { Ref: ids.bus });
     });
 
-    test('routes only this processor\'s failure records to FailureHandler', () => {
+    test("routes only this processor's failure records to FailureHandler", () => {
       assert.deepEqual(patternOf('FailureRule'), rulePattern('Lambda Function Invocation Result - Failure'));
       assert.deepEqual(ruleOf('FailureRule').EventBusName, { Ref: ids.bus });
     });
@@ -196,9 +196,33 @@ describe('TheDestinedLambdaStack', () => {
     for (const role of Object.values(resources('AWS::IAM::Role'))) assert.equal(role.Properties.ManagedPolicyArns, undefined);
   });
 
+  test('alarms on every failed attempt, every failure record and anything parked in ResultsDlq, notifying one alarm topic', () => {
+    const alarmTopic = logicalId('AlarmTopic', 'AWS::SNS::Topic');
+    const alarms = Object.values(resources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
+    const target = (a: Record<string, any>) => a.Dimensions[0].Value.Ref ?? a.Dimensions[0].Value['Fn::GetAtt'][0];
+    assert.deepEqual(
+      alarms.map((a) => [a.MetricName, target(a), a.Statistic, a.Period]).sort(),
+      [
+        ['ApproximateNumberOfMessagesVisible', ids.dlq, 'Maximum', 60],
+        ['Errors', ids.failure, 'Sum', 300],
+        ['Errors', ids.processor, 'Sum', 300],
+        ['Errors', ids.success, 'Sum', 300],
+        ['Invocations', ids.failure, 'Sum', 300],
+      ].sort(),
+    );
+    for (const a of alarms) {
+      assert.deepEqual([a.Threshold, a.ComparisonOperator, a.TreatMissingData], [1, 'GreaterThanOrEqualToThreshold', 'notBreaching']);
+      assert.deepEqual(a.AlarmActions, [{ Ref: alarmTopic }]);
+    }
+    template.resourcePropertiesCountIs('AWS::SNS::Subscription', { Protocol: 'email' }, 0);
+    const withEmail = Template.fromStack(new TheDestinedLambdaStack(appFromCdkJson({ alarmEmail: 'ops@example.com' }), 'With-Email'));
+    withEmail.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
+  });
+
   test('passes the AwsSolutions and Serverless cdk-nag packs with every exception acknowledged', () => {
-    for (const pack of [new AwsSolutionsChecks(), new ServerlessChecks()]) {
-      const report = pack.validateScope(stack);
+    const withEmail = new TheDestinedLambdaStack(appFromCdkJson({ alarmEmail: 'ops@example.com' }), 'Nag-With-Email');
+    for (const [pack, scope] of [stack, withEmail].flatMap((s) => [new AwsSolutionsChecks(), new ServerlessChecks()].map((p) => [p, s] as const))) {
+      const report = pack.validateScope(scope);
       const open = report.violations.map((v) => `${v.ruleName}: ${v.description}`);
       assert.deepEqual(open, [], `${pack.name} has unacknowledged findings`);
     }

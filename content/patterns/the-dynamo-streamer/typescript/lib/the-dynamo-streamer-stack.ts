@@ -11,12 +11,16 @@ import {
   PassthroughBehavior,
   RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
+import { Alarm, ComparisonOperator, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { AttributeType, Billing, StreamViewType, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, Runtime, StartingPosition, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 
@@ -30,6 +34,8 @@ export const STREAM = {
   batchSize: 100,
   retryAttempts: 3,
   maxRecordAgeHours: 1,
+  /** A watcher this far behind the stream is alarmed on, well before records reach maxRecordAge. */
+  alarmIteratorAgeMinutes: 10,
 } as const;
 
 /**
@@ -223,6 +229,54 @@ export class TheDynamoStreamerStack extends Stack {
       }),
     );
 
+    // --- Operations: every way the read side can fail quietly reaches one alarm topic. ---
+
+    const alarmTopic = new Topic(this, 'AlarmTopic', { displayName: 'The Dynamo Streamer alarms', enforceSSL: true });
+    const alarmEmail: unknown = this.node.tryGetContext('alarmEmail');
+    if (typeof alarmEmail === 'string' && alarmEmail.length > 0) {
+      Validations.of(alarmTopic.addSubscription(new EmailSubscription(alarmEmail))).acknowledge({
+        id: 'Serverless-SNSRedrivePolicy',
+        reason: 'An e-mail copy of an alarm notification; a lost e-mail still leaves the alarm in ALARM state in the CloudWatch console.',
+      });
+    }
+    Validations.of(alarmTopic).acknowledge({
+      id: 'AwsSolutions-SNS2',
+      reason:
+        'CloudWatch alarms cannot publish to a topic under the AWS managed key alias/aws/sns, a customer managed key costs $1 a month, and alarm notifications carry only alarm names and states.',
+    });
+    const notify = new SnsAction(alarmTopic);
+    const alarms: Alarm[] = [
+      new Alarm(this, 'StatusWatcherFailuresAlarm', {
+        metric: failures.metricApproximateNumberOfMessagesVisible({ statistic: Stats.MAXIMUM, period: Duration.minutes(1) }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+        alarmDescription:
+          'The watcher gave up on stream records and sent a pointer to StatusWatcherFailures. Read the message for the shard and sequence range, replay those records from the stream within 24 hours, then delete the message.',
+      }),
+      new Alarm(this, 'StatusWatcherErrorsAlarm', {
+        metric: watcher.metricErrors({ statistic: Stats.SUM, period: Duration.minutes(5) }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+        alarmDescription:
+          'StatusWatcher invocations failed as a whole (timeout, crash or bad deploy), so its shard is retried and held up. Check StatusWatcherLogs and roll back a bad deploy.',
+      }),
+      new Alarm(this, 'StatusWatcherIteratorAgeAlarm', {
+        metric: watcher.metric('IteratorAge', { statistic: Stats.MAXIMUM, period: Duration.minutes(1) }),
+        threshold: Duration.minutes(STREAM.alarmIteratorAgeMinutes).toMilliseconds(),
+        evaluationPeriods: 5,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+        alarmDescription:
+          'StatusWatcher is more than 10 minutes behind the stream; records older than an hour will be skipped and reported to StatusWatcherFailures. Look for a record being retried in StatusWatcherLogs.',
+      }),
+    ];
+    for (const alarm of alarms) alarm.addAlarmAction(notify);
+
+    new CfnOutput(this, 'AlarmTopicArn', { value: alarmTopic.topicArn });
     new CfnOutput(this, 'StatusUrl', { value: api.urlForPath('/statuses'), description: 'POST status reports here.' });
     new CfnOutput(this, 'TableName', { value: statuses.tableName });
     new CfnOutput(this, 'FailureQueueUrl', { value: failures.queueUrl });

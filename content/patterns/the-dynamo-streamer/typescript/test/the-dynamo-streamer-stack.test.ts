@@ -89,6 +89,11 @@ describe('TheDynamoStreamerStack', () => {
         IntegrationResponses: Match.arrayWith([Match.objectLike({ StatusCode: '500', SelectionPattern: '[45]\\d{2}' })]),
       }),
     });
+    const [method] = Object.values(template.findResources('AWS::ApiGateway::Method'));
+    const refused = method!.Properties.Integration.IntegrationResponses.find((r: { StatusCode: string }) => r.StatusCode === '500');
+    // Nothing DynamoDB said (table names, expressions) is copied into the public answer.
+    assert.doesNotMatch(refused.ResponseTemplates['application/json'], /\$input/);
+    assert.equal(JSON.parse(refused.ResponseTemplates['application/json']).saved, false);
   });
 
   test('keeps Lambda out of the write path', () => {
@@ -112,8 +117,14 @@ describe('TheDynamoStreamerStack', () => {
         },
       }),
     });
+    // The template puts service and status into JSON unescaped; the model must rule out quotes and backslashes.
+    const service = new RegExp(SERVICE_PATTERN);
+    for (const bad of ['Checkout', 'a"b', 'a\\b', '-lead', 'x'.repeat(64), '']) assert.doesNotMatch(bad, service, bad);
+    assert.match('checkout-eu-1', service);
+    const validators = Object.keys(template.findResources('AWS::ApiGateway::RequestValidator', { Properties: { ValidateRequestBody: true } }));
+    assert.equal(validators.length, 1);
     template.hasResourceProperties('AWS::ApiGateway::Method', {
-      RequestValidatorId: Match.anyValue(),
+      RequestValidatorId: { Ref: validators[0] },
       RequestModels: { 'application/json': { Ref: Match.stringLikeRegexp('^StatusApiStatusReport') } },
     });
   });
@@ -176,9 +187,32 @@ describe('TheDynamoStreamerStack', () => {
     });
   });
 
+  test('alarms on a failure pointer, on watcher errors and on a stream backlog, notifying one alarm topic', () => {
+    const topics = Object.keys(template.findResources('AWS::SNS::Topic'));
+    assert.equal(topics.length, 1);
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
+    const target = (a: Record<string, any>) => (a.Dimensions[0].Value.Ref ?? a.Dimensions[0].Value['Fn::GetAtt'][0]).replace(/[0-9A-F]{8}$/, '');
+    assert.deepEqual(
+      alarms.map((a) => [a.MetricName, target(a), a.Statistic, a.Period, a.Threshold, a.TreatMissingData]).sort(),
+      [
+        ['ApproximateNumberOfMessagesVisible', 'StatusWatcherFailures', 'Maximum', 60, 1, 'notBreaching'],
+        ['Errors', 'StatusWatcher', 'Sum', 300, 1, 'notBreaching'],
+        ['IteratorAge', 'StatusWatcher', 'Maximum', 60, 600000, 'notBreaching'],
+      ],
+    );
+    for (const alarm of alarms) {
+      assert.equal(alarm.ComparisonOperator, 'GreaterThanOrEqualToThreshold');
+      assert.deepEqual(alarm.AlarmActions, [{ Ref: topics[0] }]);
+    }
+    template.resourceCountIs('AWS::SNS::Subscription', 0);
+    const withEmail = Template.fromStack(new TheDynamoStreamerStack(appFromCdkJson({ alarmEmail: 'ops@example.com' }), 'With-Email'));
+    withEmail.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
+  });
+
   test('passes the AwsSolutions and Serverless cdk-nag packs with every exception acknowledged', () => {
-    for (const pack of [new AwsSolutionsChecks(), new ServerlessChecks()]) {
-      const report = pack.validateScope(stack);
+    const withEmail = new TheDynamoStreamerStack(appFromCdkJson({ alarmEmail: 'ops@example.com' }), 'Nag-With-Email');
+    for (const [pack, scope] of [stack, withEmail].flatMap((s) => [new AwsSolutionsChecks(), new ServerlessChecks()].map((p) => [p, s] as const))) {
+      const report = pack.validateScope(scope);
       const open = report.violations.map((v) => `${v.ruleName}: ${v.description}`);
       assert.deepEqual(open, [], `${pack.name} has unacknowledged findings`);
     }

@@ -1,13 +1,18 @@
 import * as path from 'node:path';
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { type CfnStage, HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { FlowLogDestination, FlowLogTrafficType, SecurityGroup, SubnetType, Vpc } from 'aws-cdk-lib/aws-ec2';
 import { AccessPoint, FileSystem, PerformanceMode, ThroughputMode } from 'aws-cdk-lib/aws-efs';
 import { AnyPrincipal, Effect, PolicyDocument, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, FileSystem as LambdaFileSystem, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 
 /** Where Lambda mounts the access point inside the function's file system. */
@@ -131,11 +136,11 @@ export class TheEfsLambdaStack extends Stack {
     });
 
     const api = new HttpApi(this, 'Api', { description: 'A message wall kept on EFS.' });
-    api.addRoutes({
-      path: '/messages',
-      methods: [HttpMethod.GET, HttpMethod.POST, HttpMethod.DELETE],
-      integration: new HttpLambdaIntegration('MessageWallIntegration', messageWall),
-    });
+    const integration = new HttpLambdaIntegration('MessageWallIntegration', messageWall);
+    // Anyone may read and post; wiping the wall takes a request signed with AWS credentials
+    // (execute-api:Invoke in the caller's account), which API Gateway checks before Lambda runs.
+    api.addRoutes({ path: '/messages', methods: [HttpMethod.GET, HttpMethod.POST], integration });
+    api.addRoutes({ path: '/messages', methods: [HttpMethod.DELETE], integration, authorizer: new HttpIamAuthorizer() });
 
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', {
       retention: RetentionDays.ONE_MONTH,
@@ -154,13 +159,45 @@ export class TheEfsLambdaStack extends Stack {
     };
     stage.defaultRouteSettings = { throttlingBurstLimit: 20, throttlingRateLimit: 50 };
 
+    // Operations: one topic for every alarm.
+    const alarmTopic = new Topic(this, 'AlarmTopic', { enforceSSL: true, displayName: 'The EFS Lambda alarms' });
+    const alarmEmail = this.node.tryGetContext('alarmEmail') as string | undefined;
+    if (alarmEmail) alarmTopic.addSubscription(new EmailSubscription(alarmEmail));
+    const notify = new SnsAction(alarmTopic);
+    // File system failures become a 500 from the handler, which Lambda's Errors metric does
+    // not count; the API's 5xx count sees those as well as crashes and timeouts.
+    new Alarm(this, 'ApiServerErrorsAlarm', {
+      metric: api.metricServerError({ statistic: 'Sum', period: Duration.minutes(5) }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+      alarmDescription:
+        'The message wall answered 5xx. Read the MessageWall function log: a failed mount, an EFS permission error or a timeout while the file system throttles.',
+    }).addAlarmAction(notify);
+    new Alarm(this, 'MessageWallErrorsAlarm', {
+      metric: messageWall.metricErrors({ statistic: 'Sum', period: Duration.minutes(5) }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+      alarmDescription:
+        'The MessageWall function crashed or timed out. Check its log; timeouts after a burst often mean the file system has spent its burst credits.',
+    }).addAlarmAction(notify);
+
+    new CfnOutput(this, 'AlarmTopicArn', { value: alarmTopic.topicArn, description: 'Alarms notify this topic.' });
     new CfnOutput(this, 'ApiUrl', { value: api.apiEndpoint, description: 'GET, POST and DELETE /messages under this URL.' });
     new CfnOutput(this, 'FileSystemId', { value: sharedFiles.fileSystemId });
     new CfnOutput(this, 'AccessPointId', { value: messagesAccessPoint.accessPointId });
 
+    Validations.of(alarmTopic).acknowledge({
+      id: 'AwsSolutions-SNS2',
+      reason:
+        'CloudWatch alarms cannot publish to a topic encrypted with the AWS managed key alias/aws/sns, a customer managed key would cost $1 a month, and the notifications carry only alarm names and states.',
+    });
     Validations.of(api).acknowledge({
       id: 'AwsSolutions-APIG4',
-      reason: 'The message wall is a public demo, including DELETE; add a JWT or IAM authorizer before real use.',
+      reason: 'Reading and posting are a public demo, throttled and validated; DELETE requires IAM. Add a JWT authorizer before real use.',
     });
     Validations.of(messageWall).acknowledge({
       id: 'Serverless-LambdaDLQ',

@@ -76,6 +76,15 @@ describe('fileMessageStore on a temporary directory', () => {
     assert.equal(await store.clear(), 0);
   });
 
+  test('counts each message once when two environments clear the wall at the same moment', async () => {
+    const first = fileMessageStore(dir, steppingIds());
+    for (const text of ['a', 'b', 'c', 'd', 'e']) await first.append(text);
+    // Both listings see all five files; whichever unlinks a file second must skip it, not fail.
+    const counts = await Promise.all([first.clear(), fileMessageStore(dir).clear()]);
+    assert.equal(counts[0] + counts[1], 5);
+    assert.deepEqual(await first.list(10), { total: 0, messages: [] });
+  });
+
   test('loses nothing when many writers append at the same moment', async () => {
     const store = fileMessageStore(dir);
     const texts = Array.from({ length: 40 }, (_, i) => `message ${i}`);

@@ -106,6 +106,37 @@ describe('TheEfsLambdaStack', () => {
     });
   });
 
+  test('lets anyone read and post but only IAM-signed requests clear the wall', () => {
+    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties);
+    const authOf = (key: string) => routes.find((r) => r.RouteKey === key)?.AuthorizationType ?? 'NONE';
+    assert.equal(authOf('DELETE /messages'), 'AWS_IAM');
+    assert.equal(authOf('GET /messages'), 'NONE');
+    assert.equal(authOf('POST /messages'), 'NONE');
+  });
+
+  test('sends API 5xx answers and function errors to the one alarm topic', () => {
+    const topics = Object.keys(template.findResources('AWS::SNS::Topic'));
+    assert.equal(topics.length, 1);
+    const alarms = Object.entries(template.findResources('AWS::CloudWatch::Alarm'));
+    assert.deepEqual(alarms.map(([id]) => id.replace(/[A-F0-9]{8}$/, '')).sort(), ['ApiServerErrorsAlarm', 'MessageWallErrorsAlarm']);
+    for (const [id, alarm] of alarms) {
+      assert.deepEqual(alarm.Properties.AlarmActions, [{ Ref: topics[0] }], id);
+      assert.equal(alarm.Properties.Statistic, 'Sum', id);
+      assert.equal(alarm.Properties.Period, 300, id);
+      assert.equal(alarm.Properties.Threshold, 1, id);
+    }
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'AWS/ApiGateway', MetricName: '5xx' });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'AWS/Lambda', MetricName: 'Errors' });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
+      },
+    });
+    template.resourceCountIs('AWS::SNS::Subscription', 0);
+    const withEmail = Template.fromStack(new TheEfsLambdaStack(appFromCdkJson({ alarmEmail: 'ops@example.com' }), 'With-Email'));
+    withEmail.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
+  });
+
   test('passes the AwsSolutions and Serverless cdk-nag packs with every exception acknowledged', () => {
     for (const pack of [new AwsSolutionsChecks(), new ServerlessChecks()]) {
       const report = pack.validateScope(stack);

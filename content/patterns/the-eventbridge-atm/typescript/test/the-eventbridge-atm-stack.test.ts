@@ -166,7 +166,8 @@ describe('TheEventbridgeAtmStack', () => {
         const statements = statementsOf(logicalId(`${name}ConsumerRole`, 'AWS::IAM::Role'));
         const actions = statements.flatMap((s) => [s.Action].flat());
         assert.ok(!actions.some((a) => a.startsWith('events:')), name);
-        assert.deepEqual(actions.filter((a) => a.startsWith('sqs:')), ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl']);
+        // Sorted: with the minimizePolicies feature flag CDK merges and orders the actions itself.
+        assert.deepEqual(actions.filter((a) => a.startsWith('sqs:')).sort(), ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage']);
         const sqs = statements.find((s) => [s.Action].flat().includes('sqs:SendMessage'));
         assert.deepEqual(sqs?.Resource, { 'Fn::GetAtt': [queue, 'Arn'] });
       }

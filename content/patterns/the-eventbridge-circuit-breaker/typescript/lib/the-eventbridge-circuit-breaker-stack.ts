@@ -9,6 +9,7 @@ import {
   RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
 import { AttributeType, Billing, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -17,6 +18,7 @@ import { NodejsFunction, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { CALLER_SOURCE, SERVICE_CALL_FAILED } from '../lambda/breaker-events';
+import { Operations } from './operations';
 
 /** When the circuit opens, and how long a call may take before it counts as a failure. */
 export const BREAKER = {
@@ -122,6 +124,21 @@ export class TheEventbridgeCircuitBreakerStack extends Stack {
     api.root
       .addResource('unreliable')
       .addMethod('GET', new LambdaIntegration(unreliable), { requestParameters: failParameter, requestValidator: validator });
+
+    // Failure records have no DLQ (they are worthless after one window), so the alarms are how anyone learns
+    // that some were lost and the breaker counted fewer failures than happened.
+    const ops = new Operations(this, 'Operations');
+    ops.functionErrors('FailureRecorderErrorsAlarm', recorder,
+      'The FailureRecorder could not store failure events; after two retries within 60 seconds they are dropped and the breaker undercounts. Check its log and the Failures table.');
+    ops.countAtLeastOne('FailureRuleFailedInvocationsAlarm',
+      new Metric({
+        namespace: 'AWS/Events',
+        metricName: 'FailedInvocations',
+        dimensionsMap: { EventBusName: bus.eventBusName, RuleName: failureRule.ruleName },
+        statistic: 'Sum',
+        period: Duration.minutes(5),
+      }),
+      'EventBridge could not hand failure events to the FailureRecorder within 60 seconds and dropped them; the breaker undercounts. Check that the function and its permission exist.');
 
     new CfnOutput(this, 'ApiUrl', { value: api.url, description: 'GET here to call the dependency through the breaker.' });
     new CfnOutput(this, 'TableName', { value: failures.tableName });

@@ -95,6 +95,32 @@ describe('TheEventbridgeCircuitBreakerStack', () => {
     });
   });
 
+  test('alarms when failure events are dropped, by the rule or by the recorder, on the one alarm topic', () => {
+    const [topic] = Object.keys(template.findResources('AWS::SNS::Topic'));
+    assert.match(topic, /^AlarmTopic/);
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+    assert.equal(alarms.length, 2);
+    for (const alarm of alarms) assert.deepEqual(alarm.Properties.AlarmActions, [{ Ref: topic }]);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: Match.stringLikeRegexp('^FailureRecorder[0-9A-F]{8}$') } }],
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/Events',
+      MetricName: 'FailedInvocations',
+      Dimensions: Match.arrayWith([{ Name: 'RuleName', Value: { Ref: Match.stringLikeRegexp('^FailureRule') } }]),
+      Threshold: 1,
+      TreatMissingData: 'notBreaching',
+    });
+    template.resourceCountIs('AWS::SNS::Subscription', 0);
+    const withEmail = Template.fromStack(new TheEventbridgeCircuitBreakerStack(appFromCdkJson({ alarmEmail: 'ops@example.com' }), 'WithEmail'));
+    withEmail.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
+  });
+
   test('serves the breaker at GET / and the stand-in dependency at GET /unreliable, both validated', () => {
     const methods = Object.values(template.findResources('AWS::ApiGateway::Method')).filter((m) => m.Properties.HttpMethod === 'GET');
     const targets = methods.map((m) => JSON.stringify(m.Properties.Integration.Uri));

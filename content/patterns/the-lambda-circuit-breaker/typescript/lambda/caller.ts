@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { type BreakerOptions, CircuitBreaker, CircuitOpenError, type CircuitState } from './circuit-breaker';
 import { DynamoDbStateStore } from './dynamodb-state-store';
+import { stateChangeLine } from './state-log';
 
 /** The downstream answered badly, too slowly, or not at all. */
 export class DownstreamError extends Error {}
@@ -96,7 +97,7 @@ const store = new DynamoDbStateStore(new DynamoDBClient({}), process.env.STATE_T
 // Created once per execution environment; the state itself lives in DynamoDB, shared by all of them.
 export const handler = createHandler(
   new CircuitBreaker(store, options, Date.now, {
-    onStateChange: (from, to) => log('WARN', `circuit ${from} -> ${to}`, { circuitId: process.env.CIRCUIT_ID, from, to }),
+    onStateChange: (from, to) => console.log(stateChangeLine(from, to, process.env.CIRCUIT_ID)),
     onStoreError: (error) => log('ERROR', 'circuit state unavailable; failing open', { error: String(error) }),
   }),
   { downstreamUrl: process.env.DOWNSTREAM_URL || undefined, callTimeoutMs: options.callTimeoutMs },

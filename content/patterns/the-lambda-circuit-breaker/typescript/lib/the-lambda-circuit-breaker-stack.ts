@@ -6,8 +6,10 @@ import { AttributeType, Billing, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { FilterPattern, LogGroup, MetricFilter, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { OPENED_PHRASE } from '../lambda/state-log';
+import { Operations } from './operations';
 
 /** The breaker's settings, passed to the Caller and pinned by the tests. */
 export const BREAKER = {
@@ -83,6 +85,22 @@ export class TheLambdaCircuitBreakerStack extends Stack {
     };
     // Also the ceiling on how hard the Caller can ever push the downstream service.
     stage.defaultRouteSettings = { throttlingBurstLimit: 40, throttlingRateLimit: 20 };
+
+    // Someone is told when the downstream service starts failing: every CLOSED -> OPEN or HALF_OPEN -> OPEN
+    // line in the Caller's log counts once, and the alarm fires on the first. The Caller's own errors
+    // (its answers are 500s then, not fallbacks) have an alarm too.
+    const ops = new Operations(this, 'Operations');
+    const opened = new MetricFilter(this, 'CircuitOpenedFilter', {
+      logGroup: caller.logGroup,
+      filterPattern: FilterPattern.allTerms(OPENED_PHRASE),
+      metricNamespace: `CircuitBreaker/${this.stackName}`,
+      metricName: 'CircuitOpened',
+      metricValue: '1',
+    });
+    ops.countAtLeastOne('CircuitOpenedAlarm', opened.metric({ statistic: 'Sum', period: Duration.minutes(5) }),
+      'The circuit opened: the downstream service failed three calls in a row and callers are getting the fallback list. Check the downstream service; the circuit closes by itself after two good trial calls.');
+    ops.functionErrors('CallerErrorsAlarm', caller,
+      'The Caller itself failed, so clients got a 500 instead of recommendations or the fallback. Check its log.');
 
     new CfnOutput(this, 'ApiUrl', { value: api.apiEndpoint, description: 'GET / for recommendations through the breaker.' });
     new CfnOutput(this, 'TableName', { value: state.tableName });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
+import { stateChangeLine } from '../lambda/state-log';
 import { BREAKER, TheLambdaCircuitBreakerStack } from '../lib/the-lambda-circuit-breaker-stack';
 import { appFromCdkJson } from './cdk-app';
 
@@ -81,6 +82,45 @@ describe('TheLambdaCircuitBreakerStack', () => {
     assert.match(targetOf('GET /'), /^Caller/);
     assert.match(targetOf('GET /downstream'), /^Downstream/);
     template.resourceCountIs('AWS::ApiGatewayV2::Route', 2);
+  });
+
+  test('alarms when the circuit opens, counting the transition lines the Caller writes', () => {
+    const [filter] = Object.values(template.findResources('AWS::Logs::MetricFilter'));
+    assert.ok(filter, 'no metric filter');
+    assert.match(filter.Properties.LogGroupName.Ref, /^CallerLogs/);
+    assert.equal(filter.Properties.FilterPattern, '"-> OPEN"');
+    const [{ MetricName, MetricNamespace, MetricValue }] = filter.Properties.MetricTransformations;
+    assert.equal(MetricName, 'CircuitOpened');
+    assert.equal(MetricValue, '1');
+    // The phrase is in the lines the Caller writes when the circuit opens, and in no other transition.
+    const phrase = filter.Properties.FilterPattern.slice(1, -1);
+    assert.ok(stateChangeLine('CLOSED', 'OPEN', 'recommendations').includes(phrase));
+    assert.ok(stateChangeLine('HALF_OPEN', 'OPEN', 'recommendations').includes(phrase));
+    for (const [from, to] of [['OPEN', 'HALF_OPEN'], ['HALF_OPEN', 'CLOSED']]) assert.ok(!stateChangeLine(from!, to!, 'x').includes(phrase), to);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: MetricNamespace,
+      MetricName: 'CircuitOpened',
+      Statistic: 'Sum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
+  test('sends both alarms, circuit opened and Caller errors, to the one alarm topic', () => {
+    const [topic] = Object.keys(template.findResources('AWS::SNS::Topic'));
+    assert.match(topic, /^AlarmTopic/);
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+    assert.equal(alarms.length, 2);
+    for (const alarm of alarms) assert.deepEqual(alarm.Properties.AlarmActions, [{ Ref: topic }]);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: Match.stringLikeRegexp('^Caller[0-9A-F]{8}$') } }],
+      Period: 300,
+    });
+    template.resourceCountIs('AWS::SNS::Subscription', 0);
+    const withEmail = Template.fromStack(new TheLambdaCircuitBreakerStack(appFromCdkJson({ alarmEmail: 'ops@example.com' }), 'WithEmail'));
+    withEmail.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
   });
 
   test('throttles the stage and writes JSON access logs', () => {

@@ -4,6 +4,10 @@ import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { CfnApplication } from 'aws-cdk-lib/aws-sam';
 import type { Construct } from 'constructs';
 
@@ -46,7 +50,9 @@ export class TheLambdaPowerTunerStack extends Stack {
       // Room for the largest input at 128 MB, the slowest setting the tuner tries.
       timeout: Duration.seconds(30),
       tracing: Tracing.ACTIVE,
-      loggingFormat: LoggingFormat.JSON,
+      // Text, not JSON: the tuner reads each call's duration from the returned log tail, and its JSON
+      // parser fails on reports without initDurationMs (every warm start) in the releases we checked.
+      loggingFormat: LoggingFormat.TEXT,
       logGroup,
       bundling: { minify: true, sourceMap: true },
     });
@@ -65,6 +71,25 @@ export class TheLambdaPowerTunerStack extends Stack {
         logGroupRetentionInDays: '30',
       },
     });
+
+    // The tuner measures only successful calls; an error at some memory size means a run with holes in it.
+    const topic = new Topic(this, 'AlarmTopic', { displayName: 'The Lambda Power Tuner alarms', enforceSSL: true });
+    const email = this.node.tryGetContext('alarmEmail');
+    if (typeof email === 'string' && email !== '') topic.addSubscription(new EmailSubscription(email));
+    Validations.of(topic).acknowledge({
+      id: 'AwsSolutions-SNS2',
+      reason:
+        'CloudWatch alarms cannot publish to a topic encrypted with the AWS managed key alias/aws/sns, a customer managed key would cost $1/month, and alarm notifications carry only alarm names and states.',
+    });
+    new Alarm(this, 'PrimeSieveErrorsAlarm', {
+      metric: primeSieve.metricErrors({ statistic: 'Sum', period: Duration.minutes(5) }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+      alarmDescription:
+        'PrimeSieve failed during a tuning run (bad payload, or a timeout at a small memory size). Check the payload limit and the function log group, then run the tuning again.',
+    }).addAlarmAction(new SnsAction(topic));
 
     new CfnOutput(this, 'StateMachineArn', {
       value: powerTuner.getAtt('Outputs.StateMachineARN').toString(),

@@ -8,6 +8,8 @@ describe('countPrimes', () => {
     assert.deepEqual(countPrimes(10), { primes: 4, largest: 7 });
     assert.deepEqual(countPrimes(100), { primes: 25, largest: 97 });
     assert.deepEqual(countPrimes(1_000_000), { primes: 78_498, largest: 999_983 });
+    // The payload the page tunes with.
+    assert.deepEqual(countPrimes(5_000_000), { primes: 348_513, largest: 4_999_999 });
   });
 
   test('counts a prime limit itself', () => {

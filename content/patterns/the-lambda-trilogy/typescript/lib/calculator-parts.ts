@@ -13,6 +13,10 @@ import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 
 // Everything the three stacks build the same way lives here, so that the only
@@ -117,4 +121,29 @@ export function acknowledgeDemoApiFindings(api: IRestApi): void {
     id: 'AwsSolutions-APIG6',
     reason: 'Execution logging needs the account-wide API Gateway CloudWatch role; JSON access logs record every request.',
   });
+}
+
+/**
+ * The stack's alarm topic, e-mailed when deployed with -c alarmEmail=..., and one alarm on the API's
+ * 5XX responses: a function error, timeout or crash reaches the caller as a 5XX in all three variants.
+ */
+export function serverErrorAlarm(scope: Construct, api: RestApi): Alarm {
+  const topic = new Topic(scope, 'AlarmTopic', { displayName: `${api.node.id} alarms`, enforceSSL: true });
+  const email = scope.node.tryGetContext('alarmEmail');
+  if (typeof email === 'string' && email !== '') topic.addSubscription(new EmailSubscription(email));
+  Validations.of(topic).acknowledge({
+    id: 'AwsSolutions-SNS2',
+    reason:
+      'CloudWatch alarms cannot publish to a topic encrypted with the AWS managed key alias/aws/sns, a customer managed key would cost $1/month, and alarm notifications carry only alarm names and states.',
+  });
+  const alarm = new Alarm(scope, 'ServerErrorsAlarm', {
+    metric: api.metricServerError({ statistic: 'Sum', period: Duration.minutes(5) }),
+    threshold: 1,
+    evaluationPeriods: 1,
+    comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    treatMissingData: TreatMissingData.NOT_BREACHING,
+    alarmDescription: `${api.node.id} answered a 5XX: a function failed, timed out or could not be invoked. Look for errors in the function log groups and for 5XX lines in the access log.`,
+  });
+  alarm.addAlarmAction(new SnsAction(topic));
+  return alarm;
 }

@@ -8,6 +8,7 @@ import {
   calculatorFunction,
   operandsValidator,
   REQUIRED_OPERANDS,
+  serverErrorAlarm,
 } from './calculator-parts';
 
 // The three stacks of the trilogy, one after the other so they read side by side.
@@ -39,6 +40,7 @@ export class TheSinglePurposeFunctionStack extends Stack {
       });
     }
     acknowledgeDemoApiFindings(api);
+    serverErrorAlarm(this, api);
 
     new CfnOutput(this, 'ApiUrl', { value: api.url, description: 'Append add, subtract or multiply and ?a=&b=.' });
   }
@@ -65,6 +67,7 @@ export class TheFatLambdaStack extends Stack {
       });
     }
     acknowledgeDemoApiFindings(api);
+    serverErrorAlarm(this, api);
 
     new CfnOutput(this, 'ApiUrl', { value: api.url, description: 'Append add, subtract or multiply and ?a=&b=.' });
   }
@@ -84,6 +87,7 @@ export class TheLambdaLithStack extends Stack {
       proxy: true,
     });
     acknowledgeDemoApiFindings(api);
+    serverErrorAlarm(this, api);
     Validations.of(api).acknowledge({
       id: 'AwsSolutions-APIG2',
       reason: 'A greedy proxy route has no per-route parameters to validate; the Express app validates operands and answers 400.',

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { App, type Stack } from 'aws-cdk-lib';
+import type { Stack } from 'aws-cdk-lib';
+import { appFromCdkJson } from './cdk-app';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { FUNCTION_MEMORY_MB, STAGE_THROTTLE } from '../lib/calculator-parts';
@@ -36,7 +37,7 @@ describe('The Lambda Trilogy', () => {
   const templates: Record<'single' | 'fat' | 'lith', Template> = {} as never;
 
   before(() => {
-    const app = new App();
+    const app = appFromCdkJson();
     stacks.single = new TheSinglePurposeFunctionStack(app, 'Single');
     stacks.fat = new TheFatLambdaStack(app, 'Fat');
     stacks.lith = new TheLambdaLithStack(app, 'Lith');
@@ -78,8 +79,8 @@ describe('The Lambda Trilogy', () => {
     });
   });
 
-  for (const key of ['single', 'fat'] as const) {
-    test(`${key}: API Gateway requires both operands before invoking anything`, () => {
+  test('single-purpose and fat Lambda: API Gateway requires both operands before invoking anything', () => {
+    for (const key of ['single', 'fat'] as const) {
       templates[key].hasResourceProperties('AWS::ApiGateway::RequestValidator', {
         ValidateRequestParameters: true,
       });
@@ -92,8 +93,8 @@ describe('The Lambda Trilogy', () => {
         });
         assert.ok(method.Properties.RequestValidatorId, 'each method uses the validator');
       }
-    });
-  }
+    }
+  });
 
   describe('Lambda-lith', () => {
     test('proxies every method and path to one function and leaves routing to Express', () => {
@@ -105,9 +106,11 @@ describe('The Lambda Trilogy', () => {
     });
   });
 
-  for (const key of ['single', 'fat', 'lith'] as const) {
-    describe(`${key}: shared guard rails`, () => {
-      test('runs Node.js 24 on arm64 with the same memory, tracing and JSON logs', () => {
+  describe('shared guard rails, in all three stacks', () => {
+    const KEYS = ['single', 'fat', 'lith'] as const;
+
+    test('runs Node.js 24 on arm64 with the same memory, tracing and JSON logs', () => {
+      for (const key of KEYS) {
         const functions = templates[key].findResources('AWS::Lambda::Function');
         for (const fn of Object.values(functions)) {
           assert.equal(fn.Properties.Runtime, 'nodejs24.x');
@@ -116,9 +119,11 @@ describe('The Lambda Trilogy', () => {
           assert.deepEqual(fn.Properties.TracingConfig, { Mode: 'Active' });
           assert.equal(fn.Properties.LoggingConfig.LogFormat, 'JSON');
         }
-      });
+      }
+    });
 
-      test('throttles, traces and access-logs the stage', () => {
+    test('throttles, traces and access-logs the stage', () => {
+      for (const key of KEYS) {
         templates[key].hasResourceProperties('AWS::ApiGateway::Stage', {
           StageName: 'prod',
           TracingEnabled: true,
@@ -132,25 +137,46 @@ describe('The Lambda Trilogy', () => {
             }),
           ]),
         });
-      });
+      }
+    });
 
-      test('uses no AWS managed policy and grants nothing beyond logs and X-Ray', () => {
+    test('uses no AWS managed policy and grants nothing beyond logs and X-Ray', () => {
+      for (const key of KEYS) {
         for (const role of Object.values(templates[key].findResources('AWS::IAM::Role'))) {
           assert.equal(role.Properties.ManagedPolicyArns, undefined);
         }
         const actions = Object.values(templates[key].findResources('AWS::IAM::Policy'))
           .flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: string | string[] }[])
           .flatMap((s) => [s.Action].flat());
+        assert.ok(actions.length > 0);
         for (const action of actions) assert.match(action, /^(logs|xray):/);
-      });
+      }
+    });
 
-      test('passes the AwsSolutions and Serverless cdk-nag packs with every exception acknowledged', () => {
+    test('alarms the one alarm topic of each stack when its API answers a 5XX', () => {
+      for (const key of KEYS) {
+        const topics = Object.keys(templates[key].findResources('AWS::SNS::Topic'));
+        assert.equal(topics.length, 1, key);
+        const alarms = Object.values(templates[key].findResources('AWS::CloudWatch::Alarm')).map((a: any) => a.Properties);
+        assert.equal(alarms.length, 1, key);
+        assert.equal(alarms[0].MetricName, '5XXError');
+        assert.equal(alarms[0].Namespace, 'AWS/ApiGateway');
+        assert.deepEqual(alarms[0].AlarmActions, [{ Ref: topics[0] }]);
+        assert.equal(alarms[0].Threshold, 1);
+        templates[key].resourceCountIs('AWS::SNS::Subscription', 0);
+      }
+      const mailed = Template.fromStack(new TheFatLambdaStack(appFromCdkJson({ alarmEmail: 'ops@example.com' }), 'Mailed'));
+      mailed.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
+    });
+
+    test('passes the AwsSolutions and Serverless cdk-nag packs with every exception acknowledged', () => {
+      for (const key of KEYS) {
         for (const pack of [new AwsSolutionsChecks(), new ServerlessChecks()]) {
           const report = pack.validateScope(stacks[key]);
           const open = report.violations.map((v) => `${v.ruleName}: ${v.description}`);
-          assert.deepEqual(open, [], `${pack.name} has unacknowledged findings`);
+          assert.deepEqual(open, [], `${key}: ${pack.name} has unacknowledged findings`);
         }
-      });
+      }
     });
-  }
+  });
 });

@@ -14,21 +14,40 @@ import {
   ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
 import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
-import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { CfnBudget } from 'aws-cdk-lib/aws-budgets';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { Rule } from 'aws-cdk-lib/aws-events';
+import { SfnStateMachine } from 'aws-cdk-lib/aws-events-targets';
+import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import * as medialive from 'aws-cdk-lib/aws-medialive';
 import * as mediapackage from 'aws-cdk-lib/aws-mediapackage';
 import { BlockPublicAccess, Bucket, BucketEncryption, type CfnBucket, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { DefinitionBody, LogLevel, StateMachine, Succeed, Wait, WaitTime } from 'aws-cdk-lib/aws-stepfunctions';
+import { CallAwsService } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import { parseIngestCidr } from './ingest-cidr';
 
 /** TEST-NET-1: routes nowhere, so a deploy without -c ingestCidr=... accepts no stream at all. */
 export const PLACEHOLDER_CIDR = '192.0.2.1/32';
 
+/** How long a started channel may run before the stack stops it, unless -c maxLiveHours=... says otherwise. */
+export const DEFAULT_MAX_LIVE_HOURS = 4;
+/** Default monthly limit of the MediaLive and MediaPackage cost budget, in US dollars. */
+export const DEFAULT_MONTHLY_BUDGET_USD = 20;
+
 export interface TheMediaLiveStreamStackProps extends StackProps {
   /** The only IPv4 range allowed to push RTMP, e.g. your public address as a /32. */
   ingestCidr?: string;
+  /** Hours after each start at which the channel is stopped automatically (1 to 24). */
+  maxLiveHours?: number;
+  /** Monthly limit of the cost budget in US dollars. */
+  monthlyBudgetUsd?: number;
 }
 
 /** The renditions MediaLive encodes; MediaPackage turns them into one HLS ladder. */
@@ -54,6 +73,14 @@ export class TheMediaLiveStreamStack extends Stack {
   constructor(scope: Construct, id: string, props: TheMediaLiveStreamStackProps = {}) {
     super(scope, id, props);
     const ingestCidr = parseIngestCidr(props.ingestCidr ?? PLACEHOLDER_CIDR);
+    const maxLiveHours = props.maxLiveHours ?? DEFAULT_MAX_LIVE_HOURS;
+    if (!Number.isInteger(maxLiveHours) || maxLiveHours < 1 || maxLiveHours > 24) {
+      throw new Error(`maxLiveHours must be a whole number of hours from 1 to 24, got ${String(props.maxLiveHours)}`);
+    }
+    const monthlyBudgetUsd = props.monthlyBudgetUsd ?? DEFAULT_MONTHLY_BUDGET_USD;
+    if (!Number.isFinite(monthlyBudgetUsd) || monthlyBudgetUsd <= 0) {
+      throw new Error(`monthlyBudgetUsd must be a positive number of US dollars, got ${String(props.monthlyBudgetUsd)}`);
+    }
     if (ingestCidr === PLACEHOLDER_CIDR) {
       Annotations.of(this).addWarningV2(
         'media-live-stream:placeholder-cidr',
@@ -106,6 +133,16 @@ export class TheMediaLiveStreamStack extends Stack {
       inputSecurityGroups: [allowList.ref],
       // One destination, because a single-pipeline channel has one encoder to feed.
       destinations: [{ streamName: 'live/stream' }],
+    });
+
+    // cfn-lint's schema declares these ids as EC2 security group ids (sg-...) and so rejects any
+    // reference to a MediaLive input security group, whose ids are plain numbers. MediaLive
+    // accepts nothing else here, so that one format check is switched off for this resource only.
+    input.addMetadata('cfn-lint', {
+      config: {
+        ignore_checks: ['E1041'],
+        ignore_reasons: { E1041: 'InputSecurityGroups holds MediaLive input security group ids, not EC2 security group ids.' },
+      },
     });
 
     const encoderRole = new Role(this, 'EncoderRole', {
@@ -192,6 +229,92 @@ export class TheMediaLiveStreamStack extends Stack {
     });
     // MediaLive checks the role when the channel is created, so its policy must already exist.
     encoder.node.addDependency(encoderRole);
+
+    // ---- Operations: alarm topic, automatic stop, cost budget ----
+    const alarmTopic = new Topic(this, 'AlarmTopic', { enforceSSL: true, displayName: 'The Media Live Stream alarms' });
+    const alarmEmail = this.node.tryGetContext('alarmEmail') as string | undefined;
+    if (alarmEmail) alarmTopic.addSubscription(new EmailSubscription(alarmEmail));
+    const notify = new SnsAction(alarmTopic);
+
+    // A running channel bills by the hour whether or not video arrives. Every time it reaches
+    // RUNNING, a workflow waits maxLiveHours and then stops it; stopping a channel that is
+    // already stopped is a conflict, which counts as done.
+    const stopChannel = new CallAwsService(this, 'StopChannel', {
+      service: 'medialive',
+      action: 'stopChannel',
+      parameters: { ChannelId: encoder.ref },
+      iamResources: [encoder.attrArn],
+      iamAction: 'medialive:StopChannel',
+    });
+    stopChannel.addCatch(new Succeed(this, 'AlreadyStopped'), { errors: ['MediaLive.ConflictException'] });
+    const autoStopLogs = new LogGroup(this, 'AutoStopLogs', { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
+    const autoStop = new StateMachine(this, 'AutoStop', {
+      comment: `Stops the MediaLive channel ${maxLiveHours} hours after it starts.`,
+      definitionBody: DefinitionBody.fromChainable(
+        new Wait(this, 'LiveWindow', { time: WaitTime.duration(Duration.hours(maxLiveHours)) }).next(stopChannel),
+      ),
+      tracingEnabled: true,
+      logs: { destination: autoStopLogs, level: LogLevel.ALL, includeExecutionData: true },
+    });
+    const autoStopDlq = new Queue(this, 'AutoStopDlq', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    new Rule(this, 'ChannelStartedRule', {
+      description: 'Starts the automatic stop when the MediaLive channel reaches RUNNING.',
+      eventPattern: {
+        source: ['aws.medialive'],
+        detailType: ['MediaLive Channel State Change'],
+        detail: { channel_arn: [encoder.attrArn], state: ['RUNNING'] },
+      },
+      targets: [new SfnStateMachine(autoStop, { deadLetterQueue: autoStopDlq, retryAttempts: 10, maxEventAge: Duration.hours(2) })],
+    });
+    new Alarm(this, 'AutoStopDlqAlarm', {
+      metric: autoStopDlq.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: Duration.minutes(1) }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+      alarmDescription:
+        'A channel start could not schedule its automatic stop. Stop the channel by hand (aws medialive stop-channel) and read the message in AutoStopDlq for the cause.',
+    }).addAlarmAction(notify);
+    new Alarm(this, 'AutoStopFailedAlarm', {
+      metric: autoStop.metricFailed({ statistic: 'Sum', period: Duration.minutes(5) }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+      alarmDescription:
+        'The automatic stop failed, so the MediaLive channel may still be running and billing. Stop it by hand and check the AutoStop execution history.',
+    }).addAlarmAction(notify);
+
+    // The guard behind the guard: the month's MediaLive and MediaPackage charges passing the limit.
+    alarmTopic.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'AllowBudgetsToPublish',
+        effect: Effect.ALLOW,
+        principals: [new ServicePrincipal('budgets.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [alarmTopic.topicArn],
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+    );
+    const notifyAt = (notificationType: 'ACTUAL' | 'FORECASTED'): CfnBudget.NotificationWithSubscribersProperty => ({
+      notification: { notificationType, comparisonOperator: 'GREATER_THAN', threshold: 100, thresholdType: 'PERCENTAGE' },
+      subscribers: [{ subscriptionType: 'SNS', address: alarmTopic.topicArn }],
+    });
+    const budget = new CfnBudget(this, 'MonthlyCostBudget', {
+      budget: {
+        budgetType: 'COST',
+        timeUnit: 'MONTHLY',
+        budgetLimit: { amount: monthlyBudgetUsd, unit: 'USD' },
+        costFilters: { Service: ['AWS Elemental MediaLive', 'AWS Elemental MediaPackage'] },
+      },
+      notificationsWithSubscribers: [notifyAt('ACTUAL'), notifyAt('FORECASTED')],
+    });
+    // Budgets checks that it may publish before it accepts the subscriber.
+    budget.node.addDependency(alarmTopic);
 
     // ---- The player: private bucket, CloudFront in front of both the page and the stream ----
     const logs = new Bucket(this, 'LogsBucket', {
@@ -291,6 +414,24 @@ export class TheMediaLiveStreamStack extends Stack {
     new CfnOutput(this, 'RtmpUrl', { value: Fn.select(0, input.attrDestinations), description: 'OBS: server is this URL without /stream, stream key is stream.' });
     new CfnOutput(this, 'ChannelId', { value: encoder.ref, description: 'aws medialive start-channel / stop-channel --channel-id <this>' });
     new CfnOutput(this, 'IngestCidr', { value: ingestCidr });
+    new CfnOutput(this, 'AutoStopHours', { value: String(maxLiveHours), description: 'The channel is stopped this many hours after each start.' });
+    new CfnOutput(this, 'AlarmTopicArn', { value: alarmTopic.topicArn, description: 'Alarms and the cost budget notify this topic.' });
+
+    Validations.of(alarmTopic).acknowledge({
+      id: 'AwsSolutions-SNS2',
+      reason:
+        'CloudWatch alarms cannot publish to a topic encrypted with the AWS managed key alias/aws/sns, a customer managed key would cost $1 a month, and the notifications carry only alarm names and states.',
+    });
+    for (const id of ['AwsSolutions-SQS3', 'Serverless-SQSRedrivePolicy']) {
+      Validations.of(autoStopDlq).acknowledge({
+        id,
+        reason: 'This queue is itself the dead-letter queue of the channel-started rule; an alarm watches it and a person reads it.',
+      });
+    }
+    Validations.of(autoStop).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'X-Ray trace segment and sampling actions accept no narrower resource; the StopChannel grant names the one channel.',
+    });
 
     this.acknowledgeFindings({ logs, player, distribution, deployRole, encoderRole });
   }

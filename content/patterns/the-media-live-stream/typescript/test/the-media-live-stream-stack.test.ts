@@ -3,12 +3,33 @@ import { before, describe, test } from 'node:test';
 import { appFromCdkJson } from './cdk-app';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
-import { CONTENT_SECURITY_POLICY, PLACEHOLDER_CIDR, RENDITIONS, TheMediaLiveStreamStack } from '../lib/the-media-live-stream-stack';
+import {
+  CONTENT_SECURITY_POLICY,
+  DEFAULT_MAX_LIVE_HOURS,
+  DEFAULT_MONTHLY_BUDGET_USD,
+  PLACEHOLDER_CIDR,
+  RENDITIONS,
+  TheMediaLiveStreamStack,
+} from '../lib/the-media-live-stream-stack';
 
 function only(template: Template, type: string): { id: string; props: any } {
   const found = Object.entries(template.findResources(type));
   assert.equal(found.length, 1, `expected exactly one ${type}`);
   return { id: found[0][0], props: found[0][1].Properties };
+}
+
+/** The state machine definition as JSON, with each reference written as "<LogicalId>" or "<LogicalId.Attr>". */
+function definitionOf(template: Template): any {
+  const { props } = only(template, 'AWS::StepFunctions::StateMachine');
+  const [, parts] = props.DefinitionString['Fn::Join'] as [string, unknown[]];
+  const text = parts
+    .map((part: any) => {
+      if (typeof part === 'string') return part;
+      if (part.Ref) return `<${part.Ref}>`;
+      return `<${part['Fn::GetAtt'].join('.')}>`;
+    })
+    .join('');
+  return JSON.parse(text);
 }
 
 function statements(template: Template, type: string): any[] {
@@ -137,6 +158,84 @@ describe('TheMediaLiveStreamStack', () => {
     assert.equal(deployment.SystemMetadata['cache-control'], 'no-cache');
     assert.match(CONTENT_SECURITY_POLICY, /media-src 'self'/);
     assert.doesNotMatch(CONTENT_SECURITY_POLICY, /https?:|unsafe/);
+  });
+
+  test('stops the channel a fixed number of hours after every start', () => {
+    const channel = only(template, 'AWS::MediaLive::Channel');
+    const machine = only(template, 'AWS::StepFunctions::StateMachine');
+    const rule = only(template, 'AWS::Events::Rule');
+    assert.deepEqual(rule.props.EventPattern, {
+      source: ['aws.medialive'],
+      'detail-type': ['MediaLive Channel State Change'],
+      detail: { channel_arn: [{ 'Fn::GetAtt': [channel.id, 'Arn'] }], state: ['RUNNING'] },
+    });
+    const [target] = rule.props.Targets;
+    assert.deepEqual(target.Arn, { Ref: machine.id });
+    assert.ok(target.DeadLetterConfig.Arn, 'undeliverable start events land in a dead-letter queue');
+
+    const definition = definitionOf(template);
+    const wait = definition.States[definition.StartAt];
+    assert.equal(wait.Type, 'Wait');
+    assert.equal(wait.Seconds, DEFAULT_MAX_LIVE_HOURS * 3600);
+    const stop = definition.States[wait.Next];
+    assert.match(stop.Resource, /:states:::aws-sdk:medialive:stopChannel$/);
+    assert.deepEqual(stop.Parameters, { ChannelId: `<${channel.id}>` });
+    // A channel someone already stopped answers with a conflict, which is the outcome we wanted.
+    assert.deepEqual(stop.Catch.map((c: any) => [c.ErrorEquals, definition.States[c.Next].Type]), [[['MediaLive.ConflictException'], 'Succeed']]);
+
+    const stopGrant = statements(template, 'AWS::IAM::Policy').filter((st) => [st.Action].flat().includes('medialive:StopChannel'));
+    assert.deepEqual(stopGrant.map((st) => st.Resource), [{ 'Fn::GetAtt': [channel.id, 'Arn'] }]);
+  });
+
+  test('takes the automatic stop from maxLiveHours and refuses values outside 1 to 24', () => {
+    const short = Template.fromStack(new TheMediaLiveStreamStack(appFromCdkJson(), 'Short', { ingestCidr: '203.0.113.7/32', maxLiveHours: 2 }));
+    const definition = definitionOf(short);
+    assert.equal(definition.States[definition.StartAt].Seconds, 7200);
+    for (const bad of [0, 25, 1.5, Number.NaN]) {
+      assert.throws(() => new TheMediaLiveStreamStack(appFromCdkJson(), `Bad-${String(bad).replace('.', '')}`, { maxLiveHours: bad }), /maxLiveHours/);
+    }
+  });
+
+  test('sends every alarm and the cost budget to the one alarm topic', () => {
+    const topic = only(template, 'AWS::SNS::Topic');
+    const alarms = Object.entries(template.findResources('AWS::CloudWatch::Alarm'));
+    assert.deepEqual(alarms.map(([id]) => id.replace(/[A-F0-9]{8}$/, '')).sort(), ['AutoStopDlqAlarm', 'AutoStopFailedAlarm']);
+    for (const [id, alarm] of alarms) assert.deepEqual(alarm.Properties.AlarmActions, [{ Ref: topic.id }], id);
+    const dlq = only(template, 'AWS::SQS::Queue');
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlq.id, 'QueueName'] } }],
+      Statistic: 'Maximum',
+      Period: 60,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'AWS/States', MetricName: 'ExecutionsFailed', Threshold: 1 });
+
+    template.hasResourceProperties('AWS::Budgets::Budget', {
+      Budget: {
+        BudgetType: 'COST',
+        TimeUnit: 'MONTHLY',
+        BudgetLimit: { Amount: DEFAULT_MONTHLY_BUDGET_USD, Unit: 'USD' },
+        CostFilters: { Service: ['AWS Elemental MediaLive', 'AWS Elemental MediaPackage'] },
+      },
+      NotificationsWithSubscribers: Match.arrayWith([
+        { Notification: Match.objectLike({ NotificationType: 'ACTUAL', Threshold: 100 }), Subscribers: [{ SubscriptionType: 'SNS', Address: { Ref: topic.id } }] },
+      ]),
+    });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          Match.objectLike({ Effect: 'Allow', Principal: { Service: 'budgets.amazonaws.com' }, Action: 'sns:Publish' }),
+        ]),
+      },
+    });
+    template.resourceCountIs('AWS::SNS::Subscription', 0);
+    const mailed = Template.fromStack(new TheMediaLiveStreamStack(appFromCdkJson({ alarmEmail: 'ops@example.com' }), 'Mailed'));
+    mailed.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
   });
 
   test('passes the AwsSolutions and Serverless cdk-nag packs with every exception acknowledged', () => {

@@ -2,10 +2,14 @@ import * as path from 'node:path';
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { type CfnStage, HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, DockerImageCode, DockerImageFunction, LoggingFormat, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 
 /** Where the Dockerfile, the handler and the trained weights live: the image's build context. */
@@ -70,9 +74,29 @@ export class ThePredictiveLambdaStack extends Stack {
     // Bounds concurrency, and so the bill, for a public model endpoint.
     stage.defaultRouteSettings = { throttlingBurstLimit: 20, throttlingRateLimit: 10 };
 
+    // Operations plumbing: one topic that every alarm of the stack notifies.
+    const alarmTopic = new Topic(this, 'AlarmTopic', { enforceSSL: true, displayName: 'Predictive Lambda alarms' });
+    const alarmEmail: unknown = this.node.tryGetContext('alarmEmail');
+    if (typeof alarmEmail === 'string' && alarmEmail !== '') alarmTopic.addSubscription(new EmailSubscription(alarmEmail));
+    // Bad input is a 400 the handler returns; an error here is a crash, a timeout or a broken image or model file.
+    new Alarm(this, 'PredictorErrorsAlarm', {
+      metric: predictor.metricErrors({ statistic: 'Sum', period: Duration.minutes(5) }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+      alarmDescription:
+        'Predictor failed and callers got a 5XX. Read PredictorLogs: an error during init points at model.json or the image, a traceback at the handler.',
+    }).addAlarmAction(new SnsAction(alarmTopic));
+
     new CfnOutput(this, 'PredictUrl', { value: `${api.apiEndpoint}/predict`, description: 'POST measurements here.' });
     new CfnOutput(this, 'LogGroupName', { value: logGroup.logGroupName });
 
+    Validations.of(alarmTopic).acknowledge({
+      id: 'AwsSolutions-SNS2',
+      reason:
+        'CloudWatch alarms cannot publish to a topic encrypted with the AWS managed key alias/aws/sns, a customer managed key costs $1 a month, and alarm notifications carry only alarm names and states.',
+    });
     Validations.of(api).acknowledge({
       id: 'AwsSolutions-APIG4',
       reason: 'A public demo of model serving; add a JWT or IAM authorizer before real use.',

@@ -2,10 +2,11 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { before, describe, test } from 'node:test';
-import { App } from 'aws-cdk-lib';
+import type { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { MODEL_DIR, ThePredictiveLambdaStack } from '../lib/the-predictive-lambda-stack';
+import { appFromCdkJson } from './cdk-app';
 
 describe('ThePredictiveLambdaStack', () => {
   let app: App;
@@ -13,7 +14,7 @@ describe('ThePredictiveLambdaStack', () => {
   let template: Template;
 
   before(() => {
-    app = new App();
+    app = appFromCdkJson();
     stack = new ThePredictiveLambdaStack(app, 'Under-Test');
     template = Template.fromStack(stack);
   });
@@ -75,6 +76,31 @@ describe('ThePredictiveLambdaStack', () => {
     const logGroupId = Object.keys(template.findResources('AWS::Logs::LogGroup')).find((id) => id.startsWith('PredictorLogs'));
     const logs = statements.find((s) => [s.Action].flat().includes('logs:PutLogEvents'));
     assert.deepEqual(logs?.Resource, { 'Fn::GetAtt': [logGroupId, 'Arn'] });
+  });
+
+  test('alarms on the one alarm topic when the predictor fails', () => {
+    const topics = Object.keys(template.findResources('AWS::SNS::Topic'));
+    assert.equal(topics.length, 1);
+    assert.match(topics[0]!, /^AlarmTopic/);
+    template.resourceCountIs('AWS::SNS::Subscription', 0);
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+    assert.equal(alarms.length, 1);
+    const alarm = alarms[0]!.Properties;
+    const fn = Object.keys(template.findResources('AWS::Lambda::Function'))[0];
+    assert.deepEqual(alarm.AlarmActions, [{ Ref: topics[0] }]);
+    assert.deepEqual(
+      [alarm.Namespace, alarm.MetricName, alarm.Statistic, alarm.Period, alarm.Threshold, alarm.ComparisonOperator],
+      ['AWS/Lambda', 'Errors', 'Sum', 300, 1, 'GreaterThanOrEqualToThreshold'],
+    );
+    assert.deepEqual(alarm.Dimensions, [{ Name: 'FunctionName', Value: { Ref: fn } }]);
+  });
+
+  test('subscribes an e-mail address to the alarm topic only when alarmEmail is given', () => {
+    const mailed = Template.fromStack(new ThePredictiveLambdaStack(appFromCdkJson({ alarmEmail: 'ops@example.com' }), 'Mailed'));
+    mailed.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
+    mailed.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
   });
 
   test('passes the AwsSolutions and Serverless cdk-nag packs with every exception acknowledged', () => {

@@ -190,7 +190,7 @@ describe('TheRdsProxyStack', () => {
     withEmail.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
   });
 
-  test('tells the alarm topic when this month\'s RDS and VPC charges pass the budget', () => {
+  test("tells the alarm topic when this month's RDS and VPC charges pass the budget", () => {
     template.hasResourceProperties('AWS::Budgets::Budget', {
       Budget: {
         BudgetType: 'COST',

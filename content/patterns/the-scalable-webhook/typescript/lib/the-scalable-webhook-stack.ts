@@ -11,12 +11,16 @@ import {
   PassthroughBehavior,
   RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
+import { Alarm, ComparisonOperator, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { AttributeType, Billing, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 
@@ -29,9 +33,37 @@ const CONSUMER_TIMEOUT = Duration.seconds(10);
  */
 const MAX_WRITERS = 2;
 
+/** A webhook older than this in the queue means the capped drain rate no longer keeps up. */
+export const MAX_QUEUE_AGE = Duration.minutes(15);
+
+/**
+ * Context key that turns on reserved concurrency for the consumer. Off by default: a new
+ * account's concurrency quota is 10 and Lambda keeps 100 unreserved, so any reservation
+ * fails there. The event source's maximum concurrency caps the copies either way.
+ */
+export const RESERVE_CONCURRENCY_CONTEXT = 'reserveConcurrency';
+
 export class TheScalableWebhookStack extends Stack {
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
+
+    // --- Operations: one topic for every alarm, e-mailed only when an address is given. ---
+
+    const alarmTopic = new Topic(this, 'AlarmTopic', { displayName: 'The Scalable Webhook alarms', enforceSSL: true });
+    const alarmEmail: unknown = this.node.tryGetContext('alarmEmail');
+    if (typeof alarmEmail === 'string' && alarmEmail.length > 0) {
+      Validations.of(alarmTopic.addSubscription(new EmailSubscription(alarmEmail))).acknowledge({
+        id: 'Serverless-SNSRedrivePolicy',
+        reason: 'An e-mail copy of an alarm notification; a lost e-mail still leaves the alarm in ALARM state in the CloudWatch console.',
+      });
+    }
+    Validations.of(alarmTopic).acknowledge({
+      id: 'AwsSolutions-SNS2',
+      reason:
+        'CloudWatch alarms cannot publish to a topic under the AWS managed key alias/aws/sns, a customer managed key costs $1 a month, and alarm notifications carry only alarm names and states.',
+    });
+    const notify = new SnsAction(alarmTopic);
+    const reserve = ['true', true].includes(this.node.tryGetContext(RESERVE_CONCURRENCY_CONTEXT));
 
     // --- Buffer: the queue absorbs bursts the datastore could not take. ---
 
@@ -84,7 +116,8 @@ export class TheScalableWebhookStack extends Stack {
       architecture: Architecture.ARM_64,
       memorySize: 256,
       timeout: CONSUMER_TIMEOUT,
-      reservedConcurrentExecutions: MAX_WRITERS,
+      // Opt-in (-c reserveConcurrency=true): guarantees the two copies, but fails in a new account.
+      reservedConcurrentExecutions: reserve ? MAX_WRITERS : undefined,
       tracing: Tracing.ACTIVE,
       loggingFormat: LoggingFormat.JSON,
       logGroup: consumerLogs,
@@ -98,12 +131,40 @@ export class TheScalableWebhookStack extends Stack {
       new SqsEventSource(queue, {
         batchSize: 10,
         reportBatchItemFailures: true,
-        // Matching the poller to the reserved concurrency stops Lambda from pulling
-        // batches it cannot run: throttled batches count as receives and would push
-        // healthy messages towards the DLQ.
+        // This is the cap: the poller never runs more than two copies at once. With
+        // reserved concurrency on, the two match, so Lambda never pulls batches it
+        // cannot run (throttled batches count as receives and push messages to the DLQ).
         maxConcurrency: MAX_WRITERS,
       }),
     );
+
+    new Alarm(this, 'WebhookDlqAlarm', {
+      metric: dlq.metricApproximateNumberOfMessagesVisible({ statistic: Stats.MAXIMUM, period: Duration.minutes(1) }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+      alarmDescription:
+        'A webhook failed three receives and was parked in WebhookDlq. Read the consumer log line "webhook not stored" for the cause, fix it, then redrive WebhookDlq to WebhookQueue.',
+    }).addAlarmAction(notify);
+    new Alarm(this, 'ConsumerErrorsAlarm', {
+      metric: consumer.metricErrors({ statistic: Stats.SUM, period: Duration.minutes(5) }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+      alarmDescription:
+        'The webhook consumer failed whole invocations (timeout, crash or bad deploy), so whole batches go back to the queue. Check its log group and roll back a bad deploy.',
+    }).addAlarmAction(notify);
+    new Alarm(this, 'WebhookQueueAgeAlarm', {
+      metric: queue.metricApproximateAgeOfOldestMessage({ statistic: Stats.MAXIMUM, period: Duration.minutes(5) }),
+      threshold: MAX_QUEUE_AGE.toSeconds(),
+      evaluationPeriods: 3,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+      alarmDescription:
+        'The oldest webhook has waited 15 minutes or more for 15 minutes: the capped consumer no longer keeps up. Check the datastore, then raise the cap if it can take more; messages expire after four days.',
+    }).addAlarmAction(notify);
 
     // --- Front door: API Gateway writes straight to SQS, no publisher function. ---
 
@@ -231,6 +292,7 @@ export class TheScalableWebhookStack extends Stack {
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: dlq.queueUrl });
     new CfnOutput(this, 'TableName', { value: messages.tableName });
     new CfnOutput(this, 'ConsumerName', { value: consumer.functionName });
+    new CfnOutput(this, 'AlarmTopicArn', { value: alarmTopic.topicArn });
 
     Validations.of(api).acknowledge(
       {

@@ -63,7 +63,11 @@ describe('TheScalableWebhookStack', () => {
     const method = Object.values(template.findResources('AWS::ApiGateway::Method')).find(
       (m) => m.Properties.HttpMethod === 'POST',
     );
-    const responses = method?.Properties.Integration.IntegrationResponses as { StatusCode: string; SelectionPattern?: string }[];
+    const responses = method?.Properties.Integration.IntegrationResponses as {
+      StatusCode: string;
+      SelectionPattern?: string;
+      ResponseTemplates: Record<string, string>;
+    }[];
     assert.deepEqual(
       responses.map((r) => [r.StatusCode, r.SelectionPattern]),
       [
@@ -71,17 +75,23 @@ describe('TheScalableWebhookStack', () => {
         ['500', '[45]\\d{2}'],
       ],
     );
+    const [accepted, refused] = responses.map((r) => r.ResponseTemplates['application/json']);
+    assert.match(accepted, /\$input\.path\('\$\.SendMessageResponse\.SendMessageResult\.MessageId'\)/);
+    // A refusal says nothing of what SQS answered: no $input in the template.
+    assert.doesNotMatch(refused, /\$input/);
+    assert.equal(JSON.parse(refused).accepted, false);
   });
 
   test('validates the body against a JSON object model before anything is queued', () => {
-    template.hasResourceProperties('AWS::ApiGateway::RequestValidator', { ValidateRequestBody: true });
+    const validators = Object.keys(template.findResources('AWS::ApiGateway::RequestValidator', { Properties: { ValidateRequestBody: true } }));
+    assert.equal(validators.length, 1);
     template.hasResourceProperties('AWS::ApiGateway::Model', {
       ContentType: 'application/json',
       Schema: Match.objectLike({ type: 'object', minProperties: 1 }),
     });
     template.hasResourceProperties('AWS::ApiGateway::Method', {
       HttpMethod: 'POST',
-      RequestValidatorId: { Ref: Match.stringLikeRegexp('^WebhookApivalidator') },
+      RequestValidatorId: { Ref: validators[0] },
       RequestModels: { 'application/json': { Ref: Match.stringLikeRegexp('^WebhookApiWebhookBody') } },
     });
   });
@@ -92,7 +102,9 @@ describe('TheScalableWebhookStack', () => {
       TracingEnabled: true,
       MethodSettings: [Match.objectLike({ HttpMethod: '*', ResourcePath: '/*', ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 })],
       AccessLogSetting: {
-        DestinationArn: { 'Fn::GetAtt': [logicalId('AWS::Logs::LogGroup', 'ApiAccessLogs'), 'Arn'] },
+        DestinationArn: {
+          'Fn::Join': ['', Match.arrayWith([':log-group:', { Ref: logicalId('AWS::Logs::LogGroup', 'ApiAccessLogs') }])],
+        },
         Format: Match.stringLikeRegexp('integration\\.status'),
       },
     });
@@ -129,27 +141,60 @@ describe('TheScalableWebhookStack', () => {
     }
   });
 
-  test('caps the consumer at two concurrent copies: the throttle that protects the datastore', () => {
+  test('caps the consumer at two concurrent copies without reserving concurrency a new account lacks', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
-      ReservedConcurrentExecutions: 2,
+      ReservedConcurrentExecutions: Match.absent(),
       Environment: { Variables: { MESSAGES_TABLE_NAME: { Ref: logicalId('AWS::DynamoDB::GlobalTable', 'Messages') } } },
     });
+    // The event source mapping is the only invoker, and it never runs more than two copies.
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+    template.resourceCountIs('AWS::Lambda::Permission', 0);
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { ScalingConfig: { MaximumConcurrency: 2 } });
   });
 
-  test('drains the queue in batches of ten, reports partial failures, and never polls for more than it may run', () => {
+  test('reserves exactly as much concurrency as the poller uses when reserveConcurrency is set', () => {
+    const reserved = Template.fromStack(new TheScalableWebhookStack(appFromCdkJson({ reserveConcurrency: 'true' }), 'Reserved'));
+    const fn = Object.values(reserved.findResources('AWS::Lambda::Function'))[0];
+    const mapping = Object.values(reserved.findResources('AWS::Lambda::EventSourceMapping'))[0];
+    assert.equal(fn.Properties.ReservedConcurrentExecutions, 2);
+    // Polling more batches than the function may run only produces throttles.
+    assert.equal(mapping.Properties.ScalingConfig.MaximumConcurrency, fn.Properties.ReservedConcurrentExecutions);
+  });
+
+  test('drains the queue in batches of ten and reports partial failures', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: { 'Fn::GetAtt': [logicalId('AWS::SQS::Queue', 'WebhookQueue'), 'Arn'] },
       FunctionName: { Ref: logicalId('AWS::Lambda::Function', 'Consumer') },
       BatchSize: 10,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
-      ScalingConfig: { MaximumConcurrency: 2 },
     });
-    const fn = Object.values(template.findResources('AWS::Lambda::Function'))[0];
-    const mapping = Object.values(template.findResources('AWS::Lambda::EventSourceMapping'))[0];
-    // Polling more batches than the function may run only produces throttles.
-    assert.ok(mapping.Properties.ScalingConfig.MaximumConcurrency <= fn.Properties.ReservedConcurrentExecutions);
+  });
+
+  test('alarms on a parked webhook, on consumer errors and on a backlog older than 15 minutes, all to one alarm topic', () => {
+    const topic = logicalId('AWS::SNS::Topic', 'AlarmTopic');
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
+    const target = (a: Record<string, any>) => a.Dimensions[0].Value.Ref ?? a.Dimensions[0].Value['Fn::GetAtt'][0];
+    assert.deepEqual(
+      alarms.map((a) => [a.MetricName, target(a), a.Statistic, a.Period, a.Threshold, a.ComparisonOperator, a.TreatMissingData]).sort(),
+      [
+        ['ApproximateAgeOfOldestMessage', logicalId('AWS::SQS::Queue', 'WebhookQueue'), 'Maximum', 300, 900, 'GreaterThanOrEqualToThreshold', 'notBreaching'],
+        ['ApproximateNumberOfMessagesVisible', logicalId('AWS::SQS::Queue', 'WebhookDlq'), 'Maximum', 60, 1, 'GreaterThanOrEqualToThreshold', 'notBreaching'],
+        ['Errors', logicalId('AWS::Lambda::Function', 'Consumer'), 'Sum', 300, 1, 'GreaterThanOrEqualToThreshold', 'notBreaching'],
+      ],
+    );
+    for (const alarm of alarms) assert.deepEqual(alarm.AlarmActions, [{ Ref: topic }]);
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [{ Ref: topic }],
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+  });
+
+  test('subscribes an e-mail address to the alarm topic only when alarmEmail is set', () => {
+    template.resourceCountIs('AWS::SNS::Subscription', 0);
+    const withEmail = Template.fromStack(new TheScalableWebhookStack(appFromCdkJson({ alarmEmail: 'ops@example.com' }), 'With-Email'));
+    withEmail.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
   });
 
   test('keeps the queue visibility timeout at least six times the consumer timeout', () => {
@@ -185,8 +230,9 @@ describe('TheScalableWebhookStack', () => {
   });
 
   test('passes the AwsSolutions and Serverless cdk-nag packs with every exception acknowledged', () => {
-    for (const pack of [new AwsSolutionsChecks(), new ServerlessChecks()]) {
-      const report = pack.validateScope(stack);
+    const variant = new TheScalableWebhookStack(appFromCdkJson({ alarmEmail: 'ops@example.com', reserveConcurrency: 'true' }), 'Nag-Variant');
+    for (const [pack, scope] of [stack, variant].flatMap((s) => [new AwsSolutionsChecks(), new ServerlessChecks()].map((p) => [p, s] as const))) {
+      const report = pack.validateScope(scope);
       const open = report.violations.map((v) => `${v.ruleName}: ${v.description}`);
       assert.deepEqual(open, [], `${pack.name} has unacknowledged findings`);
     }

@@ -1,7 +1,8 @@
 import * as path from 'node:path';
-import { CfnOutput, Duration, Expiration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, CfnParameter, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import {
   type BaseDataSource,
+  type CfnApiKey,
   type CfnGraphQLApi,
   AuthorizationType,
   Code,
@@ -12,11 +13,15 @@ import {
   GraphqlApi,
   LambdaDataSource,
 } from 'aws-cdk-lib/aws-appsync';
+import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { AttributeType, Billing, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyDocument, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 
 /** How many Customer.loyalty fields AppSync may gather into one Lambda invocation. */
@@ -50,14 +55,22 @@ export class TheSimpleGraphqlServiceStack extends Stack {
       authorizationConfig: {
         defaultAuthorization: {
           authorizationType: AuthorizationType.API_KEY,
-          // Keys can live up to a year; a short life limits what a leaked demo key is worth.
-          apiKeyConfig: { name: 'Demo', description: 'Demo key; redeploy to renew.', expires: Expiration.after(Duration.days(30)) },
+          // The expiry comes from the ApiKeyExpires parameter below, not from the clock at synth time.
+          apiKeyConfig: { name: 'Demo', description: 'Demo key; deploy with a later ApiKeyExpires to renew.' },
         },
       },
       xrayEnabled: true,
       // The schema is not recursive, so nothing legitimate goes deeper than four levels.
       queryDepthLimit: 5,
     });
+
+    // Keys can live up to a year; a short life limits what a leaked demo key is worth. The deployer
+    // chooses the moment, so the template stays the same from one synth to the next.
+    const apiKeyExpires = new CfnParameter(this, 'ApiKeyExpires', {
+      type: 'Number',
+      description: 'When the demo API key stops working, in seconds since 1970 UTC: 1 to 365 days ahead, e.g. $(( $(date +%s) + 30*86400 )).',
+    });
+    (api.node.findChild('DemoApiKey') as CfnApiKey).expires = apiKeyExpires.valueAsNumber;
 
     // AppSync writes to /aws/appsync/apis/<api id>. Creating that group here gives it a
     // retention period without CDK's LogRetention helper function, and lets the logging
@@ -156,10 +169,48 @@ export class TheSimpleGraphqlServiceStack extends Stack {
       });
     }
 
+    // Operations plumbing: one topic that every alarm of the stack notifies.
+    const alarmTopic = new Topic(this, 'AlarmTopic', { enforceSSL: true, displayName: 'Simple GraphQL service alarms' });
+    const alarmEmail: unknown = this.node.tryGetContext('alarmEmail');
+    if (typeof alarmEmail === 'string' && alarmEmail !== '') alarmTopic.addSubscription(new EmailSubscription(alarmEmail));
+    const notify = new SnsAction(alarmTopic);
+    // A bad customer fails only its own field and is not an invocation error; a whole batch failing is.
+    new Alarm(this, 'LoyaltyCalculatorErrorsAlarm', {
+      metric: loyaltyCalculator.metricErrors({ statistic: 'Sum', period: Duration.minutes(5) }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+      alarmDescription:
+        'LoyaltyCalculator failed a whole batch, so every loyalty field in those requests came back null with an error. Read LoyaltyCalculatorLogs; a non-list event means the resolver stopped using BatchInvoke.',
+    }).addAlarmAction(notify);
+    // AppSync counts requests it could not finish because of a server-side problem here (GraphQL errors from
+    // resolvers, such as NotFound or ValidationError, are not 5XX).
+    new Alarm(this, 'ApiServerErrorsAlarm', {
+      metric: new Metric({
+        namespace: 'AWS/AppSync',
+        metricName: '5XXError',
+        dimensionsMap: { GraphQLAPIId: api.apiId },
+        statistic: 'Sum',
+        period: Duration.minutes(5),
+      }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+      alarmDescription:
+        'AppSync could not complete requests because of a server error. Check the AWS Health dashboard for AppSync and DynamoDB, then the error log in ApiLogs.',
+    }).addAlarmAction(notify);
+
     new CfnOutput(this, 'GraphqlUrl', { value: api.graphqlUrl });
     new CfnOutput(this, 'ApiId', { value: api.apiId });
     new CfnOutput(this, 'TableName', { value: customers.tableName });
 
+    Validations.of(alarmTopic).acknowledge({
+      id: 'AwsSolutions-SNS2',
+      reason:
+        'CloudWatch alarms cannot publish to a topic encrypted with the AWS managed key alias/aws/sns, a customer managed key costs $1 a month, and alarm notifications carry only alarm names and states.',
+    });
     Validations.of(loyaltyCalculator).acknowledge({
       id: 'Serverless-LambdaDLQ',
       reason: 'AppSync invokes the function synchronously and turns its errors into GraphQL errors; a DLQ only serves async invokes.',

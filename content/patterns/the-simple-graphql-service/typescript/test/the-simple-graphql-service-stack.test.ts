@@ -1,16 +1,18 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { before, describe, test } from 'node:test';
-import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { CUSTOMER_TABLE_ACTIONS, TheSimpleGraphqlServiceStack } from '../lib/the-simple-graphql-service-stack';
+import { appFromCdkJson } from './cdk-app';
 
 describe('TheSimpleGraphqlServiceStack', () => {
   let stack: TheSimpleGraphqlServiceStack;
   let template: Template;
 
   before(() => {
-    stack = new TheSimpleGraphqlServiceStack(new App(), 'Under-Test');
+    stack = new TheSimpleGraphqlServiceStack(appFromCdkJson(), 'Under-Test');
     template = Template.fromStack(stack);
   });
 
@@ -36,10 +38,21 @@ describe('TheSimpleGraphqlServiceStack', () => {
         CloudWatchLogsRoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ApiLogsRole'), 'Arn'] },
       },
     });
+    // The key's expiry is chosen at deploy time, so the template holds no date and a deploy renews the key.
     const keys = Object.values(template.findResources('AWS::AppSync::ApiKey'));
     assert.equal(keys.length, 1);
-    const daysLeft = (keys[0].Properties.Expires * 1000 - Date.now()) / 86_400_000;
-    assert.ok(daysLeft > 29 && daysLeft <= 30, `key expires in ${daysLeft} days`);
+    assert.deepEqual(keys[0].Properties.Expires, { Ref: 'ApiKeyExpires' });
+    template.hasParameter('ApiKeyExpires', { Type: 'Number', Default: Match.absent() });
+    assert.doesNotMatch(JSON.stringify(template.toJSON()), /"Expires":\d/);
+  });
+
+  test('deploys a schema that types e-mails as AWSEmail and requires every input field', () => {
+    const [api] = Object.values(template.findResources('AWS::AppSync::GraphQLSchema'));
+    const deployed: string = api.Properties.Definition;
+    assert.equal(deployed, readFileSync(path.join(__dirname, '..', 'schema.graphql'), 'utf8'));
+    const input = /input AddCustomerInput \{([^}]*)\}/.exec(deployed)?.[1];
+    assert.deepEqual(input?.trim().split(/\s*\n\s*/), ['name: String!', 'email: AWSEmail!']);
+    assert.match(deployed, /recordPurchase\(id: ID!, amount: Float!\)/);
   });
 
   test('keeps API logs in the log group AppSync writes to, for one month', () => {
@@ -110,6 +123,32 @@ describe('TheSimpleGraphqlServiceStack', () => {
     for (const role of Object.values(template.findResources('AWS::IAM::Role'))) {
       assert.equal(role.Properties.ManagedPolicyArns, undefined);
     }
+  });
+
+  test('alarms on the one alarm topic when a loyalty batch fails or AppSync answers 5XX', () => {
+    const topics = Object.keys(template.findResources('AWS::SNS::Topic'));
+    assert.equal(topics.length, 1);
+    assert.match(topics[0], /^AlarmTopic/);
+    template.resourceCountIs('AWS::SNS::Subscription', 0);
+    const alarms: any[] = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
+    const byMetric = Object.fromEntries(alarms.map((a) => [`${a.Namespace} ${a.MetricName}`, a]));
+    assert.deepEqual(Object.keys(byMetric).sort(), ['AWS/AppSync 5XXError', 'AWS/Lambda Errors']);
+    const fn = Object.keys(template.findResources('AWS::Lambda::Function')).find((id) => id.startsWith('LoyaltyCalculator'));
+    assert.deepEqual(byMetric['AWS/Lambda Errors'].Dimensions, [{ Name: 'FunctionName', Value: { Ref: fn } }]);
+    const api = Object.keys(template.findResources('AWS::AppSync::GraphQLApi'))[0];
+    assert.deepEqual(byMetric['AWS/AppSync 5XXError'].Dimensions, [{ Name: 'GraphQLAPIId', Value: { 'Fn::GetAtt': [api, 'ApiId'] } }]);
+    for (const alarm of alarms) {
+      assert.deepEqual(alarm.AlarmActions, [{ Ref: topics[0] }]);
+      assert.deepEqual([alarm.Statistic, alarm.Period, alarm.Threshold, alarm.ComparisonOperator], ['Sum', 300, 1, 'GreaterThanOrEqualToThreshold']);
+    }
+  });
+
+  test('subscribes an e-mail address to the alarm topic only when alarmEmail is given', () => {
+    const mailed = Template.fromStack(new TheSimpleGraphqlServiceStack(appFromCdkJson({ alarmEmail: 'ops@example.com' }), 'Mailed'));
+    mailed.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
+    mailed.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
   });
 
   test('passes the AwsSolutions and Serverless cdk-nag packs with every exception acknowledged', () => {

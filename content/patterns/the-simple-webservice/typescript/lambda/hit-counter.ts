@@ -4,6 +4,12 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 /** The one DynamoDB call the handler makes, so tests can stand in for the client. */
 export type IncrementHits = (path: string) => Promise<number>;
 
+/**
+ * Longest normalised path that is counted. DynamoDB refuses partition keys over 2048 bytes,
+ * and every distinct path is a stored item, so longer paths are turned away up front.
+ */
+export const MAX_PATH_LENGTH = 256;
+
 /** Paths differ only by a trailing slash or case in practice; count them as one. */
 export function normalisePath(rawPath: string | undefined): string {
   const path = (rawPath ?? '/').trim().toLowerCase().replace(/\/+$/, '');
@@ -34,6 +40,9 @@ export function createHandler(increment: IncrementHits) {
       return json(405, { message: 'Only GET is counted; send a GET request to any path.' }, { allow: 'GET' });
     }
     const path = normalisePath(event.rawPath);
+    if (path.length > MAX_PATH_LENGTH) {
+      return json(414, { message: `Paths longer than ${MAX_PATH_LENGTH} characters are not counted.` });
+    }
     try {
       const hits = await increment(path);
       return json(200, { path, hits, message: `You have visited ${path} ${hits} time${hits === 1 ? '' : 's'}.` });

@@ -2,11 +2,15 @@ import * as path from 'node:path';
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { type CfnStage, HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Alarm, ComparisonOperator, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { AttributeType, Billing, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 
 export class TheSimpleWebserviceStack extends Stack {
@@ -74,6 +78,42 @@ export class TheSimpleWebserviceStack extends Stack {
     // Throttle the public endpoint so a flood cannot run up the bill or the table.
     stage.defaultRouteSettings = { throttlingBurstLimit: 50, throttlingRateLimit: 100 };
 
+    // Operations: the function answers 500 itself when DynamoDB fails, so Lambda Errors alone
+    // would miss that; the API's 5xx count catches both kinds of failure.
+    const alarmTopic = new Topic(this, 'AlarmTopic', { displayName: 'The Simple Webservice alarms', enforceSSL: true });
+    const alarmEmail: unknown = this.node.tryGetContext('alarmEmail');
+    if (typeof alarmEmail === 'string' && alarmEmail.length > 0) {
+      Validations.of(alarmTopic.addSubscription(new EmailSubscription(alarmEmail))).acknowledge({
+        id: 'Serverless-SNSRedrivePolicy',
+        reason: 'An e-mail copy of an alarm notification; a lost e-mail still leaves the alarm in ALARM state in the CloudWatch console.',
+      });
+    }
+    Validations.of(alarmTopic).acknowledge({
+      id: 'AwsSolutions-SNS2',
+      reason:
+        'CloudWatch alarms cannot publish to a topic under the AWS managed key alias/aws/sns, a customer managed key costs $1 a month, and alarm notifications carry only alarm names and states.',
+    });
+    const notify = new SnsAction(alarmTopic);
+    new Alarm(this, 'ApiServerErrorsAlarm', {
+      metric: api.metricServerError({ statistic: Stats.SUM, period: Duration.minutes(5) }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+      alarmDescription:
+        'The hit counter API answered 5xx. Search HitCounterLogs for "hit count failed" (DynamoDB errors) and the access log for the failing requests.',
+    }).addAlarmAction(notify);
+    new Alarm(this, 'HitCounterErrorsAlarm', {
+      metric: hitCounter.metricErrors({ statistic: Stats.SUM, period: Duration.minutes(5) }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+      alarmDescription:
+        'The HitCounter function failed (timeout, crash or bad deploy). Check HitCounterLogs and roll back a bad deploy.',
+    }).addAlarmAction(notify);
+
+    new CfnOutput(this, 'AlarmTopicArn', { value: alarmTopic.topicArn });
     new CfnOutput(this, 'ApiUrl', { value: api.apiEndpoint, description: 'Call any path under this URL.' });
     new CfnOutput(this, 'TableName', { value: hits.tableName });
 

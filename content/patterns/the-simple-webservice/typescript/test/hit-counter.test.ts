@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { createHandler, normalisePath } from '../lambda/hit-counter';
+import type { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { MAX_PATH_LENGTH, createHandler, dynamoIncrement, normalisePath } from '../lambda/hit-counter';
 
 process.env.AWS_REGION ??= 'us-east-1';
 
@@ -63,5 +64,38 @@ describe('hit counter handler', () => {
     } finally {
       console.error = original;
     }
+  });
+
+  test('refuses a path longer than 256 characters without touching the table', async () => {
+    let calls = 0;
+    const handler = createHandler(async () => ++calls);
+    const longest = `/${'a'.repeat(MAX_PATH_LENGTH - 1)}`;
+    assert.equal((await handler(request('GET', longest))).statusCode, 200);
+    const response = await handler(request('GET', `${longest}b`));
+    assert.equal(response.statusCode, 414);
+    assert.equal(calls, 1);
+  });
+});
+
+describe('dynamoIncrement', () => {
+  test('adds one on the server with a single UpdateItem and returns the new total', async () => {
+    const sent: UpdateItemCommand['input'][] = [];
+    const client = {
+      send: async (command: UpdateItemCommand) => {
+        sent.push(command.input);
+        return { Attributes: { hits: { N: '7' } } };
+      },
+    } as unknown as DynamoDBClient;
+    assert.equal(await dynamoIncrement(client, 'Hits')('/docs'), 7);
+    assert.deepEqual(sent, [
+      {
+        TableName: 'Hits',
+        Key: { path: { S: '/docs' } },
+        // ADD, not a read followed by a put: two requests at once cannot overwrite each other.
+        UpdateExpression: 'ADD hits :one',
+        ExpressionAttributeValues: { ':one': { N: '1' } },
+        ReturnValues: 'UPDATED_NEW',
+      },
+    ]);
   });
 });

@@ -36,11 +36,40 @@ describe('TheSimpleWebserviceStack', () => {
 
   test('lets the function do nothing to the table but UpdateItem', () => {
     const policies = template.findResources('AWS::IAM::Policy');
-    const dynamoActions = Object.values(policies)
-      .flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: string | string[] }[])
-      .flatMap((s) => [s.Action].flat())
-      .filter((a) => a.startsWith('dynamodb:'));
-    assert.deepEqual(dynamoActions, ['dynamodb:UpdateItem']);
+    const dynamo = Object.values(policies)
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[])
+      .filter((s) => [s.Action].flat().some((a) => a.startsWith('dynamodb:')));
+    const table = Object.keys(template.findResources('AWS::DynamoDB::GlobalTable'))[0];
+    assert.deepEqual(
+      dynamo.map((s) => [s.Action, s.Resource]),
+      [['dynamodb:UpdateItem', { 'Fn::GetAtt': [table, 'Arn'] }]],
+    );
+  });
+
+  test('lets only this HTTP API invoke the function', () => {
+    const permissions = Object.values(template.findResources('AWS::Lambda::Permission')).map((p) => p.Properties);
+    assert.equal(permissions.length, 1);
+    const [permission] = permissions;
+    assert.equal(permission.Principal, 'apigateway.amazonaws.com');
+    const api = Object.keys(template.findResources('AWS::ApiGatewayV2::Api'))[0];
+    assert.deepEqual(permission.SourceArn['Fn::Join'][1].slice(-2), [{ Ref: api }, '/*/*']);
+  });
+
+  test('alarms on any 5xx answer and on function errors, notifying one alarm topic', () => {
+    const topic = Object.keys(template.findResources('AWS::SNS::Topic'));
+    assert.equal(topic.length, 1);
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
+    assert.deepEqual(
+      alarms.map((a) => [a.Namespace, a.MetricName, a.Statistic, a.Period, a.Threshold, a.ComparisonOperator]).sort(),
+      [
+        ['AWS/ApiGateway', '5xx', 'Sum', 300, 1, 'GreaterThanOrEqualToThreshold'],
+        ['AWS/Lambda', 'Errors', 'Sum', 300, 1, 'GreaterThanOrEqualToThreshold'],
+      ],
+    );
+    for (const alarm of alarms) assert.deepEqual(alarm.AlarmActions, [{ Ref: topic[0] }]);
+    template.resourceCountIs('AWS::SNS::Subscription', 0);
+    const withEmail = Template.fromStack(new TheSimpleWebserviceStack(appFromCdkJson({ alarmEmail: 'ops@example.com' }), 'With-Email'));
+    withEmail.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
   });
 
   test('uses no AWS managed policy on the function role', () => {
@@ -70,8 +99,9 @@ describe('TheSimpleWebserviceStack', () => {
   });
 
   test('passes the AwsSolutions and Serverless cdk-nag packs with every exception acknowledged', () => {
-    for (const pack of [new AwsSolutionsChecks(), new ServerlessChecks()]) {
-      const report = pack.validateScope(stack);
+    const withEmail = new TheSimpleWebserviceStack(appFromCdkJson({ alarmEmail: 'ops@example.com' }), 'Nag-With-Email');
+    for (const [pack, scope] of [stack, withEmail].flatMap((s) => [new AwsSolutionsChecks(), new ServerlessChecks()].map((p) => [p, s] as const))) {
+      const report = pack.validateScope(scope);
       const open = report.violations.map((v) => `${v.ruleName}: ${v.description}`);
       assert.deepEqual(open, [], `${pack.name} has unacknowledged findings`);
     }

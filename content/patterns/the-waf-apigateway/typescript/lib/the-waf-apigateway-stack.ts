@@ -8,15 +8,22 @@ import {
   MethodLoggingLevel,
   RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
-import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { CfnBudget } from 'aws-cdk-lib/aws-budgets';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import { RegionalFirewall } from './regional-firewall';
 
 /** Per client IP: more than this many requests in one window and WAF answers 429. */
 export const RATE_LIMIT = { requestsPerIp: 100, windowSeconds: 60 } as const;
+/** Default monthly limit of the AWS WAF cost budget in US dollars; override with -c monthlyBudgetUsd=... */
+export const DEFAULT_MONTHLY_BUDGET_USD = 15;
 
 export class TheWafApigatewayStack extends Stack {
   constructor(scope: Construct, id: string, props?: StackProps) {
@@ -94,10 +101,71 @@ export class TheWafApigatewayStack extends Stack {
       ...RATE_LIMIT,
     });
 
+    // --- Operations: one alarm topic, two alarms and a cost budget. ---
+
+    const alarmTopic = new Topic(this, 'AlarmTopic', { enforceSSL: true, displayName: 'The WAF API Gateway alarms' });
+    const alarmEmail = this.node.tryGetContext('alarmEmail') as string | undefined;
+    if (alarmEmail) alarmTopic.addSubscription(new EmailSubscription(alarmEmail));
+    const notify = new SnsAction(alarmTopic);
+    // WAF answers blocked requests itself with 403 or 429, so 5xx means the API or the function failed.
+    new Alarm(this, 'ApiServerErrorsAlarm', {
+      metric: api.metricServerError({ statistic: 'Sum', period: Duration.minutes(5) }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+      alarmDescription: 'The greeting API answered 5xx to requests WAF allowed. Read ApiAccessLogs for the status and the Greeter log for the error.',
+    }).addAlarmAction(notify);
+    new Alarm(this, 'GreeterErrorsAlarm', {
+      metric: greeter.metricErrors({ statistic: 'Sum', period: Duration.minutes(5) }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+      alarmDescription: 'The Greeter function crashed or timed out. Check its log group; it should only ever answer 200 or 400.',
+    }).addAlarmAction(notify);
+
+    // The web ACL and its rules bill every month whether or not anyone calls the API.
+    const monthlyBudgetUsd = Number(this.node.tryGetContext('monthlyBudgetUsd') ?? DEFAULT_MONTHLY_BUDGET_USD);
+    if (!Number.isFinite(monthlyBudgetUsd) || monthlyBudgetUsd <= 0) {
+      throw new Error(`monthlyBudgetUsd must be a positive number of US dollars, got ${String(this.node.tryGetContext('monthlyBudgetUsd'))}`);
+    }
+    alarmTopic.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'AllowBudgetsToPublish',
+        effect: Effect.ALLOW,
+        principals: [new ServicePrincipal('budgets.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [alarmTopic.topicArn],
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+    );
+    const notifyAt = (notificationType: 'ACTUAL' | 'FORECASTED'): CfnBudget.NotificationWithSubscribersProperty => ({
+      notification: { notificationType, comparisonOperator: 'GREATER_THAN', threshold: 100, thresholdType: 'PERCENTAGE' },
+      subscribers: [{ subscriptionType: 'SNS', address: alarmTopic.topicArn }],
+    });
+    const budget = new CfnBudget(this, 'MonthlyCostBudget', {
+      budget: {
+        budgetType: 'COST',
+        timeUnit: 'MONTHLY',
+        budgetLimit: { amount: monthlyBudgetUsd, unit: 'USD' },
+        costFilters: { Service: ['AWS WAF'] },
+      },
+      notificationsWithSubscribers: [notifyAt('ACTUAL'), notifyAt('FORECASTED')],
+    });
+    // Budgets checks that it may publish before it accepts the subscriber.
+    budget.node.addDependency(alarmTopic);
+
+    new CfnOutput(this, 'AlarmTopicArn', { value: alarmTopic.topicArn, description: 'Alarms and the WAF cost budget notify this topic.' });
     new CfnOutput(this, 'HelloUrl', { value: api.urlForPath('/hello'), description: 'GET this, optionally with ?name=' });
     new CfnOutput(this, 'WebAclArn', { value: firewall.webAcl.attrArn });
     new CfnOutput(this, 'WafLogGroup', { value: firewall.logs.logGroupName });
 
+    Validations.of(alarmTopic).acknowledge({
+      id: 'AwsSolutions-SNS2',
+      reason:
+        'CloudWatch alarms cannot publish to a topic encrypted with the AWS managed key alias/aws/sns, a customer managed key would cost $1 a month, and the notifications carry only alarm names and states.',
+    });
     Validations.of(api).acknowledge(
       {
         id: 'AwsSolutions-APIG4',

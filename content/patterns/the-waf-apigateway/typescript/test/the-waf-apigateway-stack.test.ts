@@ -4,7 +4,7 @@ import { appFromCdkJson } from './cdk-app';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { MANAGED_RULE_GROUPS } from '../lib/regional-firewall';
-import { RATE_LIMIT, TheWafApigatewayStack } from '../lib/the-waf-apigateway-stack';
+import { DEFAULT_MONTHLY_BUDGET_USD, RATE_LIMIT, TheWafApigatewayStack } from '../lib/the-waf-apigateway-stack';
 
 type Rule = {
   Name: string;
@@ -133,6 +133,52 @@ describe('TheWafApigatewayStack', () => {
       .flatMap((s) => [s.Action].flat())
       .sort();
     assert.deepEqual(actions, ['logs:CreateLogStream', 'logs:PutLogEvents', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+  });
+
+  test('sends API 5xx answers and function errors to the one alarm topic', () => {
+    const topic = idOf('AWS::SNS::Topic');
+    const alarms = Object.entries(template.findResources('AWS::CloudWatch::Alarm'));
+    assert.deepEqual(alarms.map(([id]) => id.replace(/[A-F0-9]{8}$/, '')).sort(), ['ApiServerErrorsAlarm', 'GreeterErrorsAlarm']);
+    for (const [id, alarm] of alarms) {
+      assert.deepEqual(alarm.Properties.AlarmActions, [{ Ref: topic }], id);
+      assert.deepEqual([alarm.Properties.Statistic, alarm.Properties.Period, alarm.Properties.Threshold], ['Sum', 300, 1], id);
+    }
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'AWS/ApiGateway', MetricName: '5XXError' });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'AWS/Lambda', MetricName: 'Errors' });
+    template.resourceCountIs('AWS::SNS::Subscription', 0);
+    const mailed = Template.fromStack(new TheWafApigatewayStack(appFromCdkJson({ alarmEmail: 'ops@example.com' }), 'Mailed'));
+    mailed.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
+  });
+
+  test("tells the alarm topic when the month's AWS WAF charges pass the budget", () => {
+    const topic = idOf('AWS::SNS::Topic');
+    template.hasResourceProperties('AWS::Budgets::Budget', {
+      Budget: {
+        BudgetType: 'COST',
+        TimeUnit: 'MONTHLY',
+        BudgetLimit: { Amount: DEFAULT_MONTHLY_BUDGET_USD, Unit: 'USD' },
+        CostFilters: { Service: ['AWS WAF'] },
+      },
+      NotificationsWithSubscribers: Match.arrayWith([
+        { Notification: Match.objectLike({ NotificationType: 'ACTUAL', Threshold: 100 }), Subscribers: [{ SubscriptionType: 'SNS', Address: { Ref: topic } }] },
+      ]),
+    });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: 'budgets.amazonaws.com' },
+            Action: 'sns:Publish',
+            Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+          }),
+        ]),
+      },
+    });
+    const custom = Template.fromStack(new TheWafApigatewayStack(appFromCdkJson({ monthlyBudgetUsd: '40' }), 'Custom'));
+    custom.hasResourceProperties('AWS::Budgets::Budget', { Budget: Match.objectLike({ BudgetLimit: { Amount: 40, Unit: 'USD' } }) });
+    assert.throws(() => new TheWafApigatewayStack(appFromCdkJson({ monthlyBudgetUsd: '0' }), 'Zero'), /positive number/);
   });
 
   test('passes the AwsSolutions and Serverless cdk-nag packs with every exception acknowledged', () => {
