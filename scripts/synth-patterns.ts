@@ -6,7 +6,7 @@
 // --catalog <dir> points at another folder holding content/patterns/ and snapshots/ (the bench's
 // synthetic catalogs); the CDK install, lockfile and tools stay this repository's.
 import { availableParallelism } from 'node:os';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type App, appHash, listApps, readLockfile } from '../lib/content/apps';
 import { defaultPaths } from '../lib/content/load';
@@ -31,6 +31,9 @@ const apps = listApps(paths, slugs).map((app) => ({ app, hash: appHash(repo, app
 const todo = mode === 'changed' ? apps.filter(({ app, hash }) => readSnapshotMeta(paths, app.slug, app.language)?.hash !== hash) : apps;
 
 async function run({ app, hash }: { app: App; hash: string }) {
+  if (app.language === 'python' && !existsSync(python)) {
+    return void failures.push(`✖ ${name(app)}: its snapshot is stale and synthesizing a Python app needs .venv: run "npm run setup:python" first`);
+  }
   const result = await synthesize(app.dir, { python });
   if (!result.ok) return void failures.push(`✖ ${name(app)}: synthesis failed\n${result.log.trim()}`);
   const output = collectSynthOutput(app.slug, result.assemblyDir, version);
