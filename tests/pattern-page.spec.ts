@@ -31,7 +31,7 @@ for (const pattern of catalog.patterns) {
     });
 
     test('lists every file of its CDK app, highlighted, each with a repository link', async ({ page }) => {
-      const files = page.locator('[data-source-file]');
+      const files = page.locator('[data-source-language="typescript"][data-source-file]');
       await expect(files).toHaveCount(pattern.sourceFiles.length);
       const stackFile = `lib/${pattern.slug}-stack.ts`;
       const entry = page.locator(`[data-source-file="${stackFile}"]`);
