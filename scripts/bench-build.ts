@@ -1,8 +1,8 @@
-// Build figures (npm run bench): where one app's synth seconds go, then synthesis of today's
-// catalog and of a synthetic 200-pattern one, each with no change, one pattern changed and a
+// Build figures (npm run bench): where one app's synth seconds go (TypeScript and Python), then
+// synthesis of both languages' apps for today's catalog and a synthetic 200-pattern one, each with no change, one pattern changed and a
 // full re-synthesis. Catalogs are copies under .tmp/, so the repository is never touched.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultPaths } from '../lib/content/load';
 
@@ -39,6 +39,19 @@ function breakdown() {
   console.log(`    esbuild bundling                ${seconds(direct - noBundling)}`);
   console.log(`    cdk-nag (both packs)            ${seconds(direct - noNag)}`);
   console.log(`    the rest: loading aws-cdk-lib, building the tree, writing the assembly  ${seconds(noBundling - (direct - noNag) - loader)}`);
+
+  const pyDir = join(root, 'content', 'patterns', sample, 'python');
+  const python = join(root, '.venv', 'bin', 'python');
+  if (existsSync(join(pyDir, 'app.py')) && existsSync(python)) {
+    const env = { ...context(), JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION: '1', PYTHONDONTWRITEBYTECODE: '1' };
+    const start = time(python, ['-c', 'pass'], pyDir).ms;
+    const jsii = time(python, ['-c', 'import aws_cdk; aws_cdk.App()'], pyDir, env).ms;
+    const app = time(python, ['app.py'], pyDir, env).ms;
+    console.log(`  the Python app run directly       ${seconds(app)}`);
+    console.log(`    python start                    ${seconds(start)}`);
+    console.log(`    + jsii: starting its Node process and loading aws-cdk-lib  ${seconds(jsii - start)}`);
+    console.log(`    the rest: building the tree through jsii, cdk-nag, writing the assembly  ${seconds(app - jsii)}`);
+  }
 }
 
 function catalogOf(size: number): string {
@@ -48,10 +61,13 @@ function catalogOf(size: number): string {
   for (let i = 0; i < size; i++) {
     const slug = slugs[i % slugs.length]!;
     const copy = i < slugs.length ? slug : `${slug}-copy-${Math.floor(i / slugs.length)}`;
-    cpSync(join(root, 'content', 'patterns', slug, 'typescript'), join(dir, 'content', 'patterns', copy, 'typescript'), {
-      recursive: true,
-      filter: (src) => !/(node_modules|cdk\.out|site-dist)$/.test(src),
-    });
+    for (const language of ['typescript', 'python']) {
+      if (!existsSync(join(root, 'content', 'patterns', slug, language))) continue;
+      cpSync(join(root, 'content', 'patterns', slug, language), join(dir, 'content', 'patterns', copy, language), {
+        recursive: true,
+        filter: (src) => !/(node_modules|cdk\.out|site-dist|__pycache__)$/.test(src),
+      });
+    }
   }
   return dir;
 }
