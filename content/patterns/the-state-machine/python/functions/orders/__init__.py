@@ -1,0 +1,1 @@
+"""The three order functions the workflow calls, and the shapes they share."""
