@@ -20,7 +20,12 @@ export class Operations extends Construct {
     // The construct id the project's operability check looks for is AlarmTopic, at stack level.
     this.topic = new Topic(scope, 'AlarmTopic', { displayName: 'Alarms', enforceSSL: true });
     const email: unknown = scope.node.tryGetContext('alarmEmail');
-    if (typeof email === 'string' && email.trim() !== '') this.topic.addSubscription(new EmailSubscription(email.trim()));
+    if (typeof email === 'string' && email.trim() !== '') {
+      Validations.of(this.topic.addSubscription(new EmailSubscription(email.trim()))).acknowledge({
+        id: 'Serverless-SNSRedrivePolicy',
+        reason: 'An e-mail copy of an alarm notification; a lost e-mail still leaves the alarm in ALARM state in the CloudWatch console.',
+      });
+    }
     Validations.of(this.topic).acknowledge({
       id: 'AwsSolutions-SNS2',
       reason:
