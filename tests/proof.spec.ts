@@ -9,6 +9,7 @@ for (const pattern of catalog.patterns) {
   test(`${pattern.slug}: diagrams, automated review and verification line`, async ({ page }) => {
     await page.goto(`/patterns/${pattern.slug}/`);
     await expect(page.locator('[data-verified]')).toContainText(`Verified with aws-cdk-lib ${cdkLib} on 20`);
+    if (pattern.languages.includes('python')) await expect(page.locator('[data-verified]')).toContainText('the TypeScript and Python apps synthesized to the same architecture');
 
     const authored = page.locator(`[data-diagram="${pattern.diagrams[0]!.hash}"] img`);
     await authored.scrollIntoViewIfNeeded();

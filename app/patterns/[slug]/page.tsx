@@ -17,6 +17,9 @@ import { patternMappings, resolveComponents } from '@/lib/indexes';
 
 type Props = { params: Promise<{ slug: string }> };
 
+const LANGUAGE_NAMES: Record<string, string> = { typescript: 'TypeScript', python: 'Python', java: 'Java', csharp: 'C#', go: 'Go' };
+const languageList = (languages: readonly string[]) => languages.map((l) => LANGUAGE_NAMES[l] ?? l).join(' and ');
+
 export function generateStaticParams() {
   return getCatalog().patterns.map((p) => ({ slug: p.slug }));
 }
@@ -57,12 +60,13 @@ export default async function PatternPage({ params }: Props) {
           <ComponentChips components={resolveComponents(catalog, pattern.components)} />
         </div>
         <p className="mt-4 text-sm text-slate-500 dark:text-slate-400">
-          CDK in {pattern.languages.join(', ')} · added {pattern.added}
+          CDK in {languageList(pattern.languages)} · added {pattern.added}
           {pattern.updated && ` · updated ${pattern.updated}`}
         </p>
         <p className="mt-1 text-sm font-medium text-emerald-800 dark:text-emerald-300" data-verified>
-          Verified with aws-cdk-lib {getCdkLibVersion()} on {getVerifiedDate(pattern)}: synthesized, checked against its diagram and
-          reviewed by cdk-nag in this site&apos;s build.
+          Verified with aws-cdk-lib {getCdkLibVersion()} on {getVerifiedDate(pattern)}: the {languageList(pattern.languages)}{' '}
+          {pattern.languages.length > 1 ? 'apps' : 'app'} synthesized{pattern.languages.length > 1 ? ' to the same architecture' : ''}, checked
+          against the diagram, linted by cfn-lint, reviewed by cdk-nag and tested in this site&apos;s build.
         </p>
         <nav aria-label="On this page" className="mt-6 flex flex-wrap gap-3 text-sm">
           {[
