@@ -21,7 +21,7 @@ TheFatLambdaStack(
 TheLambdaLithStack(
     app,
     "TheLambdaLithStack",
-    description="The Lambda Trilogy (3 of 3): a REST API proxying every request to an Express app in one Lambda.",
+    description="The Lambda Trilogy (3 of 3): a REST API proxying every request to a web app with its own router in one Lambda.",
 )
 
 # Registered on the app, so both packs check all three stacks; an unacknowledged error fails the synth.

@@ -88,7 +88,12 @@ class PollyStack(Stack):
         alarm_topic = sns.Topic(self, "AlarmTopic", enforce_ssl=True, display_name="Polly alarms")
         alarm_email = self.node.try_get_context("alarmEmail")
         if isinstance(alarm_email, str) and alarm_email:
-            alarm_topic.add_subscription(subscriptions.EmailSubscription(alarm_email))
+            Validations.of(alarm_topic.add_subscription(subscriptions.EmailSubscription(alarm_email))).acknowledge(
+                Acknowledgment(
+                    id="Serverless-SNSRedrivePolicy",
+                    reason="An e-mail copy of an alarm notification; a lost e-mail still leaves the alarm in ALARM state in the CloudWatch console.",
+                )
+            )
         notify = cw_actions.SnsAction(alarm_topic)
 
         # The handler turns service failures into 4XX/5XX answers, so Lambda errors mean a crash or a timeout.

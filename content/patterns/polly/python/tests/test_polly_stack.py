@@ -99,6 +99,8 @@ def test_subscribes_an_e_mail_address_to_the_alarm_topic_only_when_alarm_email_i
 
 
 def test_passes_the_aws_solutions_and_serverless_cdk_nag_packs_with_every_exception_acknowledged(stack: PollyStack) -> None:
-    for pack in (AwsSolutionsChecks(), ServerlessChecks()):
-        report = pack.validate_scope(stack)
-        assert [f"{v.rule_name}: {v.description}" for v in report.violations] == []
+    with_email = PollyStack(app_from_cdk_json(alarmEmail="ops@example.com"), "Nag-With-Email")
+    for scope in (stack, with_email):
+        for pack in (AwsSolutionsChecks(), ServerlessChecks()):
+            report = pack.validate_scope(scope)
+            assert [f"{v.rule_name}: {v.description}" for v in report.violations] == []

@@ -76,7 +76,12 @@ export class PollyStack extends Stack {
     // Operations plumbing: one topic that every alarm of the stack notifies.
     const alarmTopic = new Topic(this, 'AlarmTopic', { enforceSSL: true, displayName: 'Polly alarms' });
     const alarmEmail: unknown = this.node.tryGetContext('alarmEmail');
-    if (typeof alarmEmail === 'string' && alarmEmail !== '') alarmTopic.addSubscription(new EmailSubscription(alarmEmail));
+    if (typeof alarmEmail === 'string' && alarmEmail !== '') {
+      Validations.of(alarmTopic.addSubscription(new EmailSubscription(alarmEmail))).acknowledge({
+        id: 'Serverless-SNSRedrivePolicy',
+        reason: 'An e-mail copy of an alarm notification; a lost e-mail still leaves the alarm in ALARM state in the CloudWatch console.',
+      });
+    }
     const notify = new SnsAction(alarmTopic);
 
     // The handler turns service failures into 4XX/5XX answers, so Lambda errors mean a crash or a timeout.

@@ -232,11 +232,15 @@ def test_creates_no_dns_records_or_certificate_without_a_domain(template: Templa
     template.resource_count_is("AWS::CertificateManager::Certificate", 0)
 
 
-def test_passes_the_aws_solutions_and_serverless_cdk_nag_packs_with_every_exception_acknowledged(stack: S3AngularWebsiteStack) -> None:
-    for pack in (AwsSolutionsChecks(), ServerlessChecks()):
-        report = pack.validate_scope(stack)
-        open_findings = [f"{v.rule_name}: {v.description}" for v in report.violations]
-        assert open_findings == [], f"{pack.name} has unacknowledged findings"
+def test_passes_the_aws_solutions_and_serverless_cdk_nag_packs_with_every_exception_acknowledged(
+    stack: S3AngularWebsiteStack, site_dir: Path
+) -> None:
+    with_email = S3AngularWebsiteStack(app_from_cdk_json(alarmEmail="ops@example.com"), "Nag-With-Email", site_dir=site_dir)
+    for scope in (stack, with_email):
+        for pack in (AwsSolutionsChecks(), ServerlessChecks()):
+            report = pack.validate_scope(scope)
+            open_findings = [f"{v.rule_name}: {v.description}" for v in report.violations]
+            assert open_findings == [], f"{pack.name} has unacknowledged findings"
 
 
 # with a custom domain

@@ -179,7 +179,12 @@ export class S3AngularWebsiteStack extends Stack {
     // Operations plumbing: one topic that every alarm of the stack notifies.
     const alarmTopic = new Topic(this, 'AlarmTopic', { enforceSSL: true, displayName: 'Angular website alarms' });
     const alarmEmail: unknown = this.node.tryGetContext('alarmEmail');
-    if (typeof alarmEmail === 'string' && alarmEmail !== '') alarmTopic.addSubscription(new EmailSubscription(alarmEmail));
+    if (typeof alarmEmail === 'string' && alarmEmail !== '') {
+      Validations.of(alarmTopic.addSubscription(new EmailSubscription(alarmEmail))).acknowledge({
+        id: 'Serverless-SNSRedrivePolicy',
+        reason: 'An e-mail copy of an alarm notification; a lost e-mail still leaves the alarm in ALARM state in the CloudWatch console.',
+      });
+    }
     // CloudFront publishes its metrics in us-east-1 only; elsewhere the alarm could never see a data point, so
     // it is created only when the stack is deployed there.
     const inUsEast1 = new CfnCondition(this, 'DeployedInUsEast1', { expression: Fn.conditionEquals(Aws.REGION, 'us-east-1') });

@@ -208,7 +208,12 @@ class S3ReactWebsiteStack(Stack):
         alarm_topic = sns.Topic(self, "AlarmTopic", enforce_ssl=True, display_name="React website alarms")
         alarm_email = self.node.try_get_context("alarmEmail")
         if isinstance(alarm_email, str) and alarm_email:
-            alarm_topic.add_subscription(subscriptions.EmailSubscription(alarm_email))
+            Validations.of(alarm_topic.add_subscription(subscriptions.EmailSubscription(alarm_email))).acknowledge(
+                Acknowledgment(
+                    id="Serverless-SNSRedrivePolicy",
+                    reason="An e-mail copy of an alarm notification; a lost e-mail still leaves the alarm in ALARM state in the CloudWatch console.",
+                )
+            )
         # CloudFront publishes its metrics in us-east-1 only; elsewhere the alarm could never see a data point, so
         # it is created only when the stack is deployed there.
         in_us_east_1 = CfnCondition(self, "DeployedInUsEast1", expression=Fn.condition_equals(Aws.REGION, "us-east-1"))

@@ -184,8 +184,9 @@ describe('S3ReactWebsiteStack', () => {
   });
 
   test('passes the AwsSolutions and Serverless cdk-nag packs with every exception acknowledged', () => {
-    for (const pack of [new AwsSolutionsChecks(), new ServerlessChecks()]) {
-      const report = pack.validateScope(stack);
+    const withEmail = new S3ReactWebsiteStack(appFromCdkJson({ alarmEmail: 'ops@example.com' }), 'Nag-With-Email', { siteDir });
+    for (const [pack, scope] of [stack, withEmail].flatMap((s) => [new AwsSolutionsChecks(), new ServerlessChecks()].map((p) => [p, s] as const))) {
+      const report = pack.validateScope(scope);
       const open = report.violations.map((v) => `${v.ruleName}: ${v.description}`);
       assert.deepEqual(open, [], `${pack.name} has unacknowledged findings`);
     }

@@ -190,7 +190,12 @@ class TheAlexaSkillStack(Stack):
         alarm_topic = sns.Topic(self, "AlarmTopic", enforce_ssl=True, display_name="Cup Counter skill alarms")
         alarm_email = self.node.try_get_context("alarmEmail")
         if isinstance(alarm_email, str) and alarm_email:
-            alarm_topic.add_subscription(subscriptions.EmailSubscription(alarm_email))
+            Validations.of(alarm_topic.add_subscription(subscriptions.EmailSubscription(alarm_email))).acknowledge(
+                Acknowledgment(
+                    id="Serverless-SNSRedrivePolicy",
+                    reason="An e-mail copy of an alarm notification; a lost e-mail still leaves the alarm in ALARM state in the CloudWatch console.",
+                )
+            )
         # A crash or a timeout makes Alexa tell the user there was a problem with the skill.
         cloudwatch.Alarm(
             self,

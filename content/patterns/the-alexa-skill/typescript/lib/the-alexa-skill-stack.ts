@@ -160,7 +160,12 @@ export class TheAlexaSkillStack extends Stack {
     // Operations plumbing: one topic that every alarm of the stack notifies.
     const alarmTopic = new Topic(this, 'AlarmTopic', { enforceSSL: true, displayName: 'Cup Counter skill alarms' });
     const alarmEmail: unknown = this.node.tryGetContext('alarmEmail');
-    if (typeof alarmEmail === 'string' && alarmEmail !== '') alarmTopic.addSubscription(new EmailSubscription(alarmEmail));
+    if (typeof alarmEmail === 'string' && alarmEmail !== '') {
+      Validations.of(alarmTopic.addSubscription(new EmailSubscription(alarmEmail))).acknowledge({
+        id: 'Serverless-SNSRedrivePolicy',
+        reason: 'An e-mail copy of an alarm notification; a lost e-mail still leaves the alarm in ALARM state in the CloudWatch console.',
+      });
+    }
     // A crash or a timeout makes Alexa tell the user there was a problem with the skill.
     new Alarm(this, 'SkillHandlerErrorsAlarm', {
       metric: skillHandler.metricErrors({ statistic: 'Sum', period: Duration.minutes(5) }),

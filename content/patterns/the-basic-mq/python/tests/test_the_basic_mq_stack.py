@@ -254,9 +254,11 @@ def test_tells_the_alarm_topic_when_the_months_amazon_mq_and_load_balancer_charg
 def test_passes_the_aws_solutions_and_serverless_cdk_nag_packs_with_every_exception_acknowledged(
     default: tuple[TheBasicMqStack, Template],
 ) -> None:
-    for pack in (AwsSolutionsChecks(), ServerlessChecks()):
-        report = pack.validate_scope(default[0])
-        assert [f"{v.rule_name}: {v.description}" for v in report.violations] == []
+    with_email = TheBasicMqStack(app_from_cdk_json(alarmEmail="ops@example.com"), "Nag-With-Email", settings=resolve_settings({}))
+    for scope in (default[0], with_email):
+        for pack in (AwsSolutionsChecks(), ServerlessChecks()):
+            report = pack.validate_scope(scope)
+            assert [f"{v.rule_name}: {v.description}" for v in report.violations] == []
 
 
 def test_spreads_the_pair_over_two_subnets_and_targets_both_broker_ips(pair: Template) -> None:

@@ -219,7 +219,12 @@ class TheBasicMqStack(Stack):
         alarm_topic = sns.Topic(self, "AlarmTopic", enforce_ssl=True, display_name="The Basic MQ alarms")
         alarm_email = self.node.try_get_context("alarmEmail")
         if isinstance(alarm_email, str) and alarm_email:
-            alarm_topic.add_subscription(subscriptions.EmailSubscription(alarm_email))
+            Validations.of(alarm_topic.add_subscription(subscriptions.EmailSubscription(alarm_email))).acknowledge(
+                Acknowledgment(
+                    id="Serverless-SNSRedrivePolicy",
+                    reason="An e-mail copy of an alarm notification; a lost e-mail still leaves the alarm in ALARM state in the CloudWatch console.",
+                )
+            )
 
         # Clients only ever see the name; when no broker answers behind it, every port is down.
         # OpenWire stands for all four: the target groups check the same broker instances.

@@ -222,6 +222,8 @@ def test_subscribes_an_email_address_given_as_the_alarm_email_context_value() ->
 
 
 def test_passes_the_awssolutions_and_serverless_cdk_nag_packs_with_every_exception_acknowledged(stack: TheCloudwatchDashboardStack) -> None:
-    for pack in (AwsSolutionsChecks(), ServerlessChecks()):
-        report = pack.validate_scope(stack)
-        assert [f"{v.rule_name}: {v.description}" for v in report.violations] == []
+    with_email = TheCloudwatchDashboardStack(app_from_cdk_json(alarmEmail="ops@example.com"), "Nag-With-Email")
+    for scope in (stack, with_email):
+        for pack in (AwsSolutionsChecks(), ServerlessChecks()):
+            report = pack.validate_scope(scope)
+            assert [f"{v.rule_name}: {v.description}" for v in report.violations] == []

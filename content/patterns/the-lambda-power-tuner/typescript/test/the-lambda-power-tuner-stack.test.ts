@@ -92,8 +92,9 @@ describe('TheLambdaPowerTunerStack', () => {
   });
 
   test('passes the AwsSolutions and Serverless cdk-nag packs with every exception acknowledged', () => {
-    for (const pack of [new AwsSolutionsChecks(), new ServerlessChecks()]) {
-      const report = pack.validateScope(stack);
+    const withEmail = new TheLambdaPowerTunerStack(appFromCdkJson({ alarmEmail: 'ops@example.com' }), 'Nag-With-Email');
+    for (const [pack, scope] of [stack, withEmail].flatMap((s) => [new AwsSolutionsChecks(), new ServerlessChecks()].map((p) => [p, s] as const))) {
+      const report = pack.validateScope(scope);
       const open = report.violations.map((v) => `${v.ruleName}: ${v.description}`);
       assert.deepEqual(open, [], `${pack.name} has unacknowledged findings`);
     }

@@ -182,7 +182,14 @@ def test_alarms_the_one_alarm_topic_of_each_stack_when_its_api_answers_a_5xx(tem
 
 
 def test_passes_the_awssolutions_and_serverless_cdk_nag_packs_with_every_exception_acknowledged(stacks: dict[str, Stack]) -> None:
+    mailed_app = app_from_cdk_json(alarmEmail="ops@example.com")
+    mailed: dict[str, Stack] = {
+        "single": TheSinglePurposeFunctionStack(mailed_app, "Nag-Mailed-Single"),
+        "fat": TheFatLambdaStack(mailed_app, "Nag-Mailed-Fat"),
+        "lith": TheLambdaLithStack(mailed_app, "Nag-Mailed-Lith"),
+    }
     for key in KEYS:
-        for pack in (AwsSolutionsChecks(), ServerlessChecks()):
-            report = pack.validate_scope(stacks[key])
-            assert [f"{v.rule_name}: {v.description}" for v in report.violations] == [], key
+        for label, scope in ((key, stacks[key]), (f"{key} with alarmEmail", mailed[key])):
+            for pack in (AwsSolutionsChecks(), ServerlessChecks()):
+                report = pack.validate_scope(scope)
+                assert [f"{v.rule_name}: {v.description}" for v in report.violations] == [], label

@@ -160,7 +160,12 @@ def server_error_alarm(scope: Construct, api: apigw.RestApi) -> cloudwatch.Alarm
     topic = sns.Topic(scope, "AlarmTopic", display_name=f"{api_id} alarms", enforce_ssl=True)
     email = scope.node.try_get_context("alarmEmail")
     if isinstance(email, str) and email:
-        topic.add_subscription(subscriptions.EmailSubscription(email))
+        Validations.of(topic.add_subscription(subscriptions.EmailSubscription(email))).acknowledge(
+            Acknowledgment(
+                id="Serverless-SNSRedrivePolicy",
+                reason="An e-mail copy of an alarm notification; a lost e-mail still leaves the alarm in ALARM state in the CloudWatch console.",
+            )
+        )
     Validations.of(topic).acknowledge(
         Acknowledgment(
             id="AwsSolutions-SNS2",

@@ -285,6 +285,8 @@ def test_sends_every_alarm_and_the_cost_budget_to_the_one_alarm_topic(template: 
 
 
 def test_passes_the_aws_solutions_and_serverless_cdk_nag_packs_with_every_exception_acknowledged(stack: TheMediaLiveStreamStack) -> None:
-    for pack in (AwsSolutionsChecks(), ServerlessChecks()):
-        report = pack.validate_scope(stack)
-        assert [f"{v.rule_name}: {v.description}" for v in report.violations] == []
+    with_email = TheMediaLiveStreamStack(app_from_cdk_json(alarmEmail="ops@example.com"), "Nag-With-Email", ingest_cidr="203.0.113.7/32")
+    for scope in (stack, with_email):
+        for pack in (AwsSolutionsChecks(), ServerlessChecks()):
+            report = pack.validate_scope(scope)
+            assert [f"{v.rule_name}: {v.description}" for v in report.violations] == [], scope.node.id

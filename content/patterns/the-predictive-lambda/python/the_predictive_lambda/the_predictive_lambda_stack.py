@@ -82,7 +82,12 @@ class ThePredictiveLambdaStack(Stack):
         alarm_topic = sns.Topic(self, "AlarmTopic", enforce_ssl=True, display_name="Predictive Lambda alarms")
         alarm_email = self.node.try_get_context("alarmEmail")
         if isinstance(alarm_email, str) and alarm_email:
-            alarm_topic.add_subscription(subscriptions.EmailSubscription(alarm_email))
+            Validations.of(alarm_topic.add_subscription(subscriptions.EmailSubscription(alarm_email))).acknowledge(
+                Acknowledgment(
+                    id="Serverless-SNSRedrivePolicy",
+                    reason="An e-mail copy of an alarm notification; a lost e-mail still leaves the alarm in ALARM state in the CloudWatch console.",
+                )
+            )
         # Bad input is a 400 the handler returns; an error here is a crash, a timeout or a broken image or model file.
         cloudwatch.Alarm(
             self,

@@ -293,6 +293,8 @@ def test_tells_the_alarm_topic_when_this_months_rds_and_vpc_charges_pass_the_bud
 
 
 def test_passes_the_aws_solutions_and_serverless_cdk_nag_packs_with_every_exception_acknowledged(stack: TheRdsProxyStack) -> None:
-    for pack in (AwsSolutionsChecks(), ServerlessChecks()):
-        report = pack.validate_scope(stack)
-        assert [f"{v.rule_name}: {v.description}" for v in report.violations] == []
+    with_email = TheRdsProxyStack(app_from_cdk_json(alarmEmail="ops@example.com"), "Nag-With-Email")
+    for scope in (stack, with_email):
+        for pack in (AwsSolutionsChecks(), ServerlessChecks()):
+            report = pack.validate_scope(scope)
+            assert [f"{v.rule_name}: {v.description}" for v in report.violations] == [], scope.node.id

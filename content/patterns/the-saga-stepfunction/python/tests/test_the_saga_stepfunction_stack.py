@@ -270,6 +270,8 @@ def test_alarms_the_one_alarm_topic_when_a_compensation_gives_up_or_an_execution
 
 
 def test_passes_the_awssolutions_and_serverless_cdk_nag_packs_with_every_exception_acknowledged(stack: TheSagaStepfunctionStack) -> None:
-    for pack in (AwsSolutionsChecks(), ServerlessChecks()):
-        report = pack.validate_scope(stack)
-        assert [f"{v.rule_name}: {v.description}" for v in report.violations] == []
+    with_email = TheSagaStepfunctionStack(app_from_cdk_json(alarmEmail="ops@example.com"), "Nag-With-Email")
+    for scope in (stack, with_email):
+        for pack in (AwsSolutionsChecks(), ServerlessChecks()):
+            report = pack.validate_scope(scope)
+            assert [f"{v.rule_name}: {v.description}" for v in report.violations] == [], scope.node.id

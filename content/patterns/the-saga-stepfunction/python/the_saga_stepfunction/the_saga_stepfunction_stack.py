@@ -258,7 +258,12 @@ class TheSagaStepfunctionStack(Stack):
         topic = sns.Topic(self, "AlarmTopic", display_name="The Saga Step Function alarms", enforce_ssl=True)
         email = self.node.try_get_context("alarmEmail")
         if isinstance(email, str) and email:
-            topic.add_subscription(subscriptions.EmailSubscription(email))
+            Validations.of(topic.add_subscription(subscriptions.EmailSubscription(email))).acknowledge(
+                Acknowledgment(
+                    id="Serverless-SNSRedrivePolicy",
+                    reason="An e-mail copy of an alarm notification; a lost e-mail still leaves the alarm in ALARM state in the CloudWatch console.",
+                )
+            )
         Validations.of(topic).acknowledge(
             Acknowledgment(
                 id="AwsSolutions-SNS2",

@@ -224,6 +224,8 @@ def test_alarms_the_one_alarm_topic_on_orders_that_end_in_order_failed_or_time_o
 
 
 def test_passes_the_awssolutions_and_serverless_cdk_nag_packs_with_every_exception_acknowledged(stack: TheStateMachineStack) -> None:
-    for pack in (AwsSolutionsChecks(), ServerlessChecks()):
-        report = pack.validate_scope(stack)
-        assert [f"{v.rule_name}: {v.description}" for v in report.violations] == []
+    with_email = TheStateMachineStack(app_from_cdk_json(alarmEmail="ops@example.com"), "Nag-With-Email")
+    for scope in (stack, with_email):
+        for pack in (AwsSolutionsChecks(), ServerlessChecks()):
+            report = pack.validate_scope(scope)
+            assert [f"{v.rule_name}: {v.description}" for v in report.violations] == [], scope.node.id
