@@ -172,7 +172,7 @@ class ServiceMonitoring(Construct):
                 ),
                 width=24,
                 height=3,
-                # Stated outright: aws-cdk-lib 2.276 made transparent the default, 2.275 leaves it unset.
+                # Stated outright: aws-cdk-lib 2.275 leaves the background unset, later versions make transparent the default.
                 background=cloudwatch.TextWidgetBackground.TRANSPARENT,
             )
         )
