@@ -69,5 +69,14 @@ describe('guaranteeProblems', () => {
     assert.match(guaranteeProblems(pattern, () => [{ file: 'typescript/test/a.test.ts', name: 'works', status: 'failed' }])[0]!.expected, /to pass; it failed/);
     assert.match(guaranteeProblems(pattern, () => [{ file: 'typescript/test/b.test.ts', name: 'works', status: 'passed' }])[0]!.expected, /no such test ran/);
     assert.match(guaranteeProblems(pattern, () => undefined)[0]!.expected, /none were recorded/);
+    const twice = { file: 'typescript/test/a.test.ts', name: 'works', status: 'passed' as const };
+    assert.match(guaranteeProblems(pattern, () => [twice, twice])[0]!.expected, /2 share the name/);
+  });
+
+  test('a parametrized pytest test proves its guarantee only when every case passed', () => {
+    const py = { guarantees: [{ claim: 'c', tests: [{ file: 'python/tests/test_a.py', name: 'test_works' }] }] } as unknown as Pattern;
+    const run = (...statuses: ('passed' | 'failed')[]) => () => statuses.map((status) => ({ file: 'python/tests/test_a.py', name: 'test_works', status }));
+    assert.deepEqual(guaranteeProblems(py, run('passed', 'passed')), []);
+    assert.match(guaranteeProblems(py, run('passed', 'failed'))[0]!.expected, /to pass in every case; a case failed/);
   });
 });

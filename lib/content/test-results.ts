@@ -32,8 +32,11 @@ export function guaranteeProblems(pattern: Pattern, results: (language: string) 
       if (!run) return [{ field, expected: `results of the ${language} tests; none were recorded (run "npm run test:cdk")` }];
       const matches = run.filter((r) => r.file === t.file && r.name === t.name);
       if (matches.length === 0) return [{ field, expected: `a test named "${t.name}" in ${t.file} that ran; no such test ran` }];
-      if (matches.length > 1) return [{ field, expected: `one test named "${t.name}" in ${t.file}; ${matches.length} share the name` }];
-      return matches[0]!.status === 'passed' ? [] : [{ field, expected: `"${t.name}" in ${t.file} to pass; it ${matches[0]!.status}` }];
+      // A parametrized pytest function runs once per case: every case must pass.
+      const parametrized = t.file.endsWith('.py');
+      if (matches.length > 1 && !parametrized) return [{ field, expected: `one test named "${t.name}" in ${t.file}; ${matches.length} share the name` }];
+      const bad = matches.find((m) => m.status !== 'passed');
+      return bad ? [{ field, expected: `"${t.name}" in ${t.file} to pass${matches.length > 1 ? ' in every case' : ''}; ${matches.length > 1 ? 'a case' : 'it'} ${bad.status}` }] : [];
     }),
   );
 }
