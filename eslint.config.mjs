@@ -17,9 +17,10 @@ export default defineConfig([
     rules: { 'import/no-default-export': 'off' },
   },
   {
-    // Tests read raw CloudFormation JSON, which has no static type to check against.
-    files: ['content/patterns/*/typescript/test/**/*.ts'],
+    // Tests read raw CloudFormation JSON, and the Python suites' Node probes read JSON requests
+    // from pytest: neither has a static type to check against.
+    files: ['content/patterns/*/typescript/test/**/*.ts', 'content/patterns/*/python/tests/**/*.{ts,mts}'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
-  globalIgnores(['.venv/**', '.tmp/**', '.next/**', 'out/**', '.generated/**', 'next-env.d.ts', 'public/**', 'content/patterns/*/*/cdk.out/**', 'snapshots/**', 'content/patterns/*/typescript/site-dist/**']),
+  globalIgnores(['.venv/**', '.tmp/**', '.next/**', 'out/**', '.generated/**', 'next-env.d.ts', 'public/**', 'content/patterns/*/*/cdk.out/**', 'snapshots/**', 'content/patterns/*/*/site-dist/**']),
 ]);
