@@ -1,8 +1,9 @@
 // Build figures (npm run bench): where one app's synth seconds go (TypeScript and Python), then
 // synthesis of both languages' apps for today's catalog and a synthetic 200-pattern one, each with no change, one pattern changed and a
 // full re-synthesis. Catalogs are copies under .tmp/, so the repository is never touched.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, cpSync, existsSync, readdirSync, rmSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { defaultPaths } from '../lib/content/load';
 
@@ -79,7 +80,7 @@ function synth(catalog: string, ...args: string[]) {
 }
 
 breakdown();
-const workers = Number(execFileSync(process.execPath, ['-p', 'require("os").availableParallelism()'], { encoding: 'utf8' }));
+const workers = availableParallelism();
 console.log(`\nSynthesis of whole catalogs, ${workers} worker(s):`);
 console.log('  patterns | full re-synthesis | per app (median, max) | no change | one changed');
 for (const size of sizes) {
@@ -97,4 +98,3 @@ for (const size of sizes) {
   );
   rmSync(catalog, { recursive: true, force: true });
 }
-mkdirSync(join(root, '.tmp'), { recursive: true });

@@ -21,7 +21,7 @@ export function synthToolFiles(paths: CatalogPaths): string[] {
 }
 
 /** What pins an app's dependencies: its lockfile closure (TypeScript) or its pinned requirements (Python). */
-export function appDependencies(paths: CatalogPaths, app: App, lock: Lockfile): string[] {
+export function appDependencies(app: App, lock: Lockfile): string[] {
   if (app.language === 'typescript') return lockClosure(lock, `content/patterns/${app.slug}/typescript`);
   return ['requirements.txt', 'requirements-dev.txt']
     .map((f) => join(app.dir, f))
@@ -30,7 +30,7 @@ export function appDependencies(paths: CatalogPaths, app: App, lock: Lockfile): 
 }
 
 export function appHash(paths: CatalogPaths, app: App, lock: Lockfile, cdkVersion: string): string {
-  return inputHash({ appDir: app.dir, dependencies: appDependencies(paths, app, lock), toolFiles: synthToolFiles(paths), cdkVersion });
+  return inputHash({ appDir: app.dir, dependencies: appDependencies(app, lock), toolFiles: synthToolFiles(paths), cdkVersion });
 }
 
 export function readLockfile(paths: CatalogPaths): Lockfile {
