@@ -1,8 +1,10 @@
 // Runs every pattern app's tests, recording each test's outcome for the guarantee check.
-// Apps run one after another; node:test already spreads each app's files over the cores.
 // TypeScript apps run under node:test, Python apps under pytest from the project's .venv.
+// As many apps run at once as there are cores: pytest and a one-file node:test run use one
+// core each, so running apps one after another left half of a 2-core machine idle.
 import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { type App, listApps } from '../lib/content/apps';
 import { defaultPaths } from '../lib/content/load';
@@ -39,7 +41,7 @@ function testApp(app: App, results: string) {
   return run(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-reporter-destination=stdout', `--test-reporter=${reporter}`, `--test-reporter-destination=${results}`, ...files], app.dir);
 }
 
-for (const app of listApps(paths, slugs)) {
+async function testAndReport(app: App): Promise<void> {
   const results = testResultsFile(paths, app.slug, app.language);
   rmSync(results, { force: true });
   const started = Date.now();
@@ -55,6 +57,14 @@ for (const app of listApps(paths, slugs)) {
   }
   console.log(`${code === 0 && bad === 0 ? '✔' : '✖'} ${app.slug} (${app.language}): ${ok} passed, ${bad} failed (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 }
-if (broken.length) console.error(`\n✖ Tests failed in: ${broken.join(', ')}`);
+
+const queue = listApps(paths, slugs);
+const workers = Math.max(1, Math.min(Number(process.env.TEST_WORKERS) || availableParallelism(), queue.length));
+await Promise.all(
+  Array.from({ length: workers }, async () => {
+    for (let app = queue.shift(); app; app = queue.shift()) await testAndReport(app);
+  }),
+);
+if (broken.length) console.error(`\n✖ Tests failed in: ${broken.sort().join(', ')}`);
 console.log(`\nPattern tests: ${passed} passed, ${failed} failed`);
 process.exit(broken.length ? 1 : 0);
