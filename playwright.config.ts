@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig, devices } from '@playwright/test';
 
 const port = Number(process.env.E2E_PORT ?? 4173);
@@ -8,8 +9,10 @@ const port = Number(process.env.E2E_PORT ?? 4173);
  */
 export default defineConfig({
   testDir: 'tests',
-  fullyParallel: false,
-  workers: 1,
+  // Every test opens its own page against a static server, so tests spread over the cores;
+  // one worker left a 2-core CI machine half idle.
+  fullyParallel: true,
+  workers: availableParallelism(),
   retries: 0,
   // Generous: the machines running CI are small and sometimes busy; nothing here is timed.
   expect: { timeout: 10_000 },

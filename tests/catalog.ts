@@ -6,3 +6,4 @@ import { readSynthOutput } from '../lib/content/synth';
 const paths = defaultPaths();
 export const catalog = loadCatalog(paths);
 export const synthOutput = (slug: string) => readSynthOutput(paths, slug);
+export type CatalogPattern = (typeof catalog.patterns)[number];

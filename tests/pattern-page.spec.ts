@@ -1,14 +1,28 @@
-import { expect, test } from '@playwright/test';
+import { type BrowserContext, type Page, expect, test } from '@playwright/test';
 import { resourceCounts } from '../lib/indexes';
 import { catalog, synthOutput } from './catalog';
+import { expectGuaranteesAndDeployFacts } from './pattern-checks/deploy-ready';
+import { expectDiagramsReviewAndVerification } from './pattern-checks/review';
 
 for (const pattern of catalog.patterns) {
   test.describe(pattern.slug, () => {
-    test.beforeEach(async ({ page }) => {
+    // One visit serves every check of a pattern page, in order: loading each page once per check
+    // was most of the browser tests' time, and grows with the catalog. The checks that click come last.
+    test.describe.configure({ mode: 'serial' });
+    let context: BrowserContext;
+    let page: Page;
+    test.beforeAll(async ({ browser }, testInfo) => {
+      const { baseURL, viewport } = testInfo.project.use;
+      context = await browser.newContext({ baseURL, viewport });
+      await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+      page = await context.newPage();
       await page.goto(`/patterns/${pattern.slug}/`);
     });
+    test.afterAll(async () => {
+      await context.close();
+    });
 
-    test('shows its summary, body, components, mapping and credits', async ({ page }) => {
+    test('shows its summary, body, components, mapping and credits', async () => {
       await expect(page.getByText(pattern.summary, { exact: true })).toBeVisible();
       await expect(page.locator('.prose h2').first()).toBeVisible();
       const chips = page.locator('article > header').getByRole('list', { name: 'AWS components' }).getByRole('link');
@@ -17,7 +31,7 @@ for (const pattern of catalog.patterns) {
       for (const creator of pattern.creators) await expect(page.locator('#creators')).toContainText(creator.name);
     });
 
-    test('draws its architecture as a pre-rendered image with a text alternative, and ships no Mermaid', async ({ page }) => {
+    test('draws its architecture as a pre-rendered image with a text alternative, and ships no Mermaid', async () => {
       for (const diagram of pattern.diagrams) {
         const img = page.locator(`[data-diagram="${diagram.hash}"] img`);
         await img.scrollIntoViewIfNeeded();
@@ -30,7 +44,22 @@ for (const pattern of catalog.patterns) {
       expect(html).not.toContain('<svg id="arch');
     });
 
-    test('lists every file of its CDK app, highlighted, each with a repository link', async ({ page }) => {
+    test('links each guarantee to its tests, and derives Before you deploy and Clean up from the template', async () => {
+      await expectGuaranteesAndDeployFacts(page, pattern);
+    });
+
+    test('offers its source in each language it lists', async () => {
+      for (const language of pattern.languages) {
+        await expect(page.locator(`#source [data-lang-panel="${language}"]`)).toHaveCount(1);
+      }
+      await expect(page.locator('#source [data-source-language="python"]')).toHaveCount(pattern.pythonFiles.length);
+    });
+
+    test('shows its verification line, as-built diagram and automated review', async () => {
+      await expectDiagramsReviewAndVerification(page, pattern);
+    });
+
+    test('lists every file of its CDK app, highlighted, each with a repository link', async () => {
       const files = page.locator('[data-source-language="typescript"][data-source-file]');
       await expect(files).toHaveCount(pattern.sourceFiles.length);
       const stackFile = `lib/${pattern.slug}-stack.ts`;
@@ -46,8 +75,7 @@ for (const pattern of catalog.patterns) {
       );
     });
 
-    test('copies a source file exactly', async ({ page, context }) => {
-      await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+    test('copies a source file exactly', async () => {
       const entry = page.locator(`[data-source-file="package.json"]`);
       await entry.locator('summary').click();
       await entry.getByRole('button', { name: 'Copy' }).click();
@@ -56,7 +84,7 @@ for (const pattern of catalog.patterns) {
       expect(JSON.parse(copied).name).toBe(pattern.slug);
     });
 
-    test('shows the synthesized template with its resource counts', async ({ page }) => {
+    test('shows the synthesized template with its resource counts', async () => {
       const synth = synthOutput(pattern.slug);
       const counts = resourceCounts(synth.stacks.map((s) => s.template));
       for (const { type, count } of counts) {
