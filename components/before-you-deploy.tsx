@@ -62,6 +62,15 @@ export function BeforeYouDeploy({ facts, regions, idleReasons }: { facts: Deploy
           <li data-docker={facts.needsDocker}>
             {facts.needsDocker ? 'Docker running on the machine that deploys: the stack builds a container image from a local Dockerfile.' : 'No Docker: functions are bundled with esbuild on your machine.'}
           </li>
+          {facts.needsApiGatewayLogsRole && (
+            <li data-apigw-logs-role>
+              API Gateway&apos;s CloudWatch Logs role set once for the account in this Region: the REST API stage writes logs, and
+              API Gateway refuses to deploy a logging stage until that role is set. <code>aws apigateway get-account</code> shows a{' '}
+              <code>cloudwatchRoleArn</code> when it is; if not, create a role that <code>apigateway.amazonaws.com</code> may assume with
+              the AWS managed policy <code>AmazonAPIGatewayPushToCloudWatchLogs</code>, then run{' '}
+              <code>aws apigateway update-account --patch-operations op=replace,path=/cloudwatchRoleArn,value=&lt;role ARN&gt;</code>.
+            </li>
+          )}
           <li data-alarms={facts.alarms}>
             {facts.alarms > 0
               ? <>{facts.alarms} CloudWatch alarm{facts.alarms > 1 ? 's' : ''} notify the stack&apos;s alarm topic; deploy with <code>-c alarmEmail=you@example.com</code> to be e-mailed (confirm the subscription mail).</>

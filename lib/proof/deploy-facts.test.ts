@@ -69,3 +69,18 @@ describe('regionFit', () => {
     assert.equal(regionFit(['AWS::SQS::Queue'], data).everywhere, true);
   });
 });
+
+describe('the API Gateway logging role', () => {
+  const stage = (props: Record<string, unknown>) => ({ Stage: { Type: 'AWS::ApiGateway::Stage', Metadata: at('Api/Stage'), Properties: props } });
+  const logs = { AccessLogSetting: { DestinationArn: { 'Fn::GetAtt': ['Logs', 'Arn'] }, Format: '{}' } };
+
+  test('is needed by a REST stage that writes access or execution logs', () => {
+    assert.equal(deployFacts(stack(stage(logs))).needsApiGatewayLogsRole, true);
+    assert.equal(deployFacts(stack(stage({ MethodSettings: [{ LoggingLevel: 'ERROR', HttpMethod: '*', ResourcePath: '/*' }] }))).needsApiGatewayLogsRole, true);
+  });
+
+  test('is not needed by a stage that logs nothing, or by a stack that sets the role itself', () => {
+    assert.equal(deployFacts(stack(stage({ MethodSettings: [{ LoggingLevel: 'OFF', HttpMethod: '*', ResourcePath: '/*' }] }))).needsApiGatewayLogsRole, false);
+    assert.equal(deployFacts(stack({ ...stage(logs), Account: { Type: 'AWS::ApiGateway::Account', Metadata: at('Account'), Properties: {} } })).needsApiGatewayLogsRole, false);
+  });
+});

@@ -18,6 +18,8 @@ export type DeployFacts = {
   blockers: Leftover[];
   needsDocker: boolean;
   usesAssets: boolean;
+  /** A REST API stage logs to CloudWatch, which API Gateway refuses until the account's logging role is set. */
+  needsApiGatewayLogsRole: boolean;
   alarms: number;
   types: string[];
   stacks: string[];
@@ -96,6 +98,21 @@ function leftovers(stacks: Stack[]): { leftovers: Leftover[]; blockers: Leftover
   return { leftovers: left, blockers };
 }
 
+/**
+ * REST API stages that write access or execution logs deploy only once the Region's API Gateway
+ * account settings name a CloudWatch Logs role. With the current feature flags CDK no longer
+ * creates that account-wide role, so a stack that does not set it itself depends on it being there.
+ */
+function needsApiGatewayLogsRole(stacks: Stack[]): boolean {
+  const resources = stacks.flatMap((s) => Object.values(s.template.Resources));
+  if (resources.some((r) => r.Type === 'AWS::ApiGateway::Account')) return false;
+  return resources.some(
+    (r) =>
+      r.Type === 'AWS::ApiGateway::Stage' &&
+      (pick(r.Properties, 'AccessLogSetting.DestinationArn').length > 0 || pick(r.Properties, 'MethodSettings.*.LoggingLevel').some((l) => l && l !== 'OFF')),
+  );
+}
+
 export function deployFacts(stacks: Stack[]): DeployFacts {
   const idle: IdleItem[] = [];
   let alarms = 0;
@@ -114,6 +131,7 @@ export function deployFacts(stacks: Stack[]): DeployFacts {
     idle,
     ...leftovers(stacks),
     needsDocker: /container-assets-|aws:asset:dockerfile-path/.test(text),
+    needsApiGatewayLogsRole: needsApiGatewayLogsRole(stacks),
     usesAssets: /cdk-[a-z0-9]+-(assets|container-assets)-/.test(text) || /aws:asset:path/.test(text),
     alarms,
     types: [...types].filter((t) => !t.startsWith('Custom::') && t !== 'AWS::CDK::Metadata').sort(),

@@ -28,6 +28,7 @@ export async function expectGuaranteesAndDeployFacts(page: Page, pattern: Catalo
   await expect(before.locator('[data-docker]')).toHaveAttribute('data-docker', String(facts.needsDocker));
   await expect(before.locator('[data-alarms]')).toHaveAttribute('data-alarms', String(facts.alarms));
   await expect(before.locator('[data-regions]')).toHaveCount(1);
+  await expect(before.locator('[data-apigw-logs-role]')).toHaveCount(facts.needsApiGatewayLogsRole ? 1 : 0);
 
   const cleanUp = page.locator('#clean-up');
   await expect(cleanUp.locator('pre')).toContainText(`npx cdk destroy ${facts.stacks.length > 1 ? '--all' : facts.stacks[0]}`);
