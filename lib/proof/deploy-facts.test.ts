@@ -84,3 +84,28 @@ describe('the API Gateway logging role', () => {
     assert.equal(deployFacts(stack({ ...stage(logs), Account: { Type: 'AWS::ApiGateway::Account', Metadata: at('Account'), Properties: {} } })).needsApiGatewayLogsRole, false);
   });
 });
+
+describe('provisioned concurrency', () => {
+  test('counts against the concurrency quota at its auto-scaling maximum, with reserved concurrency', () => {
+    const facts = deployFacts(
+      stack({
+        Fn: { Type: 'AWS::Lambda::Function', Metadata: at('Quote'), Properties: { ReservedConcurrentExecutions: 5 } },
+        Live: { Type: 'AWS::Lambda::Alias', Metadata: at('Quote/Live'), Properties: { ProvisionedConcurrencyConfig: { ProvisionedConcurrentExecutions: 2 } } },
+        Target: {
+          Type: 'AWS::ApplicationAutoScaling::ScalableTarget',
+          Metadata: at('Quote/Live/Scaling'),
+          Properties: { ScalableDimension: 'lambda:function:ProvisionedConcurrency', MinCapacity: 2, MaxCapacity: 10 },
+        },
+      }),
+    );
+    const q = facts.quotas.find((x) => x.quota === 'Lambda concurrent executions')!;
+    assert.equal(q.used, 15);
+    assert.match(q.note!, /^5 reserved and 2 provisioned, scaling up to 10 by this stack; .* at least 115\./);
+  });
+
+  test('a fixed provisioned concurrency with nothing reserved is counted as it is', () => {
+    const facts = deployFacts(stack({ Live: { Type: 'AWS::Lambda::Alias', Metadata: at('Live'), Properties: { ProvisionedConcurrencyConfig: { ProvisionedConcurrentExecutions: 3 } } } }));
+    assert.match(facts.quotas[0]!.note!, /^3 provisioned by this stack; .* at least 103\./);
+  });
+});
+

@@ -47,22 +47,38 @@ const path = (stack: string, template: Template, id: string) => template.Resourc
 function quotas(stacks: Stack[]): QuotaUse[] {
   const counts = new Map<string, number>();
   let reserved = 0;
+  let provisioned = 0;
+  let provisionedMax = 0;
   let interfaceEndpoints = 0;
   for (const { template } of stacks) {
     for (const r of Object.values(template.Resources)) {
       const p = (r.Properties ?? {}) as Props;
       if (COUNTED[r.Type]) counts.set(r.Type, (counts.get(r.Type) ?? 0) + 1);
       if (r.Type === 'AWS::Lambda::Function' && typeof p.ReservedConcurrentExecutions === 'number') reserved += p.ReservedConcurrentExecutions;
+      if (r.Type === 'AWS::Lambda::Alias' || r.Type === 'AWS::Lambda::Version') {
+        const n = pick(p, 'ProvisionedConcurrencyConfig.ProvisionedConcurrentExecutions')[0];
+        if (typeof n === 'number') provisioned += n;
+      }
+      if (r.Type === 'AWS::ApplicationAutoScaling::ScalableTarget' && p.ScalableDimension === 'lambda:function:ProvisionedConcurrency' && typeof p.MaxCapacity === 'number') {
+        provisionedMax += p.MaxCapacity;
+      }
       if (r.Type === 'AWS::EC2::VPCEndpoint' && p.VpcEndpointType === 'Interface') interfaceEndpoints++;
     }
   }
   const out: QuotaUse[] = [...counts].map(([type, used]) => ({ quota: COUNTED[type]![0], used, defaultQuota: COUNTED[type]![1] }));
-  if (reserved > 0) {
+  // Reserved and provisioned concurrency both come out of the Region's concurrency quota, of which
+  // Lambda always keeps 100 unreserved; auto scaling may raise provisioned concurrency to its maximum.
+  const warm = Math.max(provisioned, provisionedMax);
+  if (reserved + warm > 0) {
+    const parts = [
+      ...(reserved > 0 ? [`${reserved} reserved`] : []),
+      ...(warm > 0 ? [provisionedMax > provisioned ? `${provisioned} provisioned, scaling up to ${provisionedMax}` : `${provisioned} provisioned`] : []),
+    ];
     out.unshift({
       quota: 'Lambda concurrent executions',
-      used: reserved,
+      used: reserved + warm,
       defaultQuota: 1000,
-      note: `reserved by this stack; Lambda keeps 100 unreserved, so the account needs a quota of at least ${reserved + 100}. New accounts can start far lower: check Service Quotas and ask for an increase before deploying`,
+      note: `${parts.join(' and ')} by this stack; Lambda keeps 100 unreserved, so the account needs a quota of at least ${reserved + warm + 100}. New accounts can start far lower: check Service Quotas and ask for an increase before deploying`,
     });
   }
   if (interfaceEndpoints > 0) out.push({ quota: 'Interface VPC endpoints per VPC', used: interfaceEndpoints, defaultQuota: 50 });
