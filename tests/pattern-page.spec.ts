@@ -2,6 +2,7 @@ import { type BrowserContext, type Page, expect, test } from '@playwright/test';
 import { resourceCounts } from '../lib/indexes';
 import { catalog, synthOutput } from './catalog';
 import { expectGuaranteesAndDeployFacts } from './pattern-checks/deploy-ready';
+import { expectAltTextAndLabels } from './pattern-checks/labels';
 import { expectDiagramsReviewAndVerification } from './pattern-checks/review';
 
 for (const pattern of catalog.patterns) {
@@ -42,6 +43,10 @@ for (const pattern of catalog.patterns) {
       expect(scripts.filter((s) => /mermaid/i.test(s))).toEqual([]);
       const html = await (await page.request.get(`/patterns/${pattern.slug}/`)).text();
       expect(html).not.toContain('<svg id="arch');
+    });
+
+    test('carries alt text on every image and a label on every form field', async () => {
+      await expectAltTextAndLabels(page);
     });
 
     test('links each guarantee to its tests, and derives Before you deploy and Clean up from the template', async () => {
