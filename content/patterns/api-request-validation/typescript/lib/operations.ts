@@ -1,0 +1,40 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, type IMetric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { Construct } from 'constructs';
+
+/** The stack's one alarm topic, with an e-mail subscription when the `alarmEmail` context value is set. */
+export function createAlarmTopic(scope: Construct, displayName: string): Topic {
+  const topic = new Topic(scope, 'AlarmTopic', { displayName, enforceSSL: true });
+  const alarmEmail: unknown = scope.node.tryGetContext('alarmEmail');
+  if (typeof alarmEmail === 'string' && alarmEmail.length > 0) {
+    Validations.of(topic.addSubscription(new EmailSubscription(alarmEmail))).acknowledge({
+      id: 'Serverless-SNSRedrivePolicy',
+      reason: 'An e-mail copy of an alarm notification; a lost e-mail still leaves the alarm in ALARM state in the CloudWatch console.',
+    });
+  }
+  Validations.of(topic).acknowledge({
+    id: 'AwsSolutions-SNS2',
+    reason:
+      'CloudWatch alarms cannot publish to a topic under the AWS managed key alias/aws/sns, a customer managed key costs $1 a month, and alarm notifications carry only alarm names and states.',
+  });
+  return topic;
+}
+
+/** An alarm that fires when the five-minute sum of a metric reaches `threshold`, and tells the topic. */
+export function alarmOnSum(scope: Construct, id: string, topic: Topic, metric: IMetric, threshold: number, description: string): Alarm {
+  const alarm = new Alarm(scope, id, {
+    metric,
+    threshold,
+    evaluationPeriods: 1,
+    comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    treatMissingData: TreatMissingData.NOT_BREACHING,
+    alarmDescription: description,
+  });
+  alarm.addAlarmAction(new SnsAction(topic));
+  return alarm;
+}
+
+export const FIVE_MINUTES = Duration.minutes(5);
