@@ -35,6 +35,13 @@ class LocalPipBundling:
             "--only-binary=:all:", "--target", output_dir, *self._packages,
         ]
         subprocess.run(command, check=True)
+        # pip writes console scripts (jmespath's jp.py) into bin/ with this machine's interpreter in
+        # their first line (and their hashes into RECORD); Lambda never runs them, and they would make
+        # the asset hash differ per machine.
+        shutil.rmtree(Path(output_dir) / "bin", ignore_errors=True)
+        for record in Path(output_dir).glob("*.dist-info/RECORD"):
+            lines = record.read_text().splitlines(keepends=True)
+            record.write_text("".join(line for line in lines if not line.startswith("../../bin/")))
         for module in sorted(self._source.glob("*.py")):
             shutil.copy2(module, Path(output_dir) / module.name)
         return True

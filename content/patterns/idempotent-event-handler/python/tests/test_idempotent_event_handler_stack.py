@@ -201,3 +201,22 @@ def test_passes_the_aws_solutions_and_serverless_cdk_nag_packs_with_every_except
             report = pack.validate_scope(scope)
             open_findings = [f"{v.rule_name}: {v.description}" for v in report.violations]
             assert open_findings == [], f"{pack.name} has unacknowledged findings"
+
+
+def test_bundle_holds_nothing_that_names_this_machine_so_its_hash_is_the_same_everywhere() -> None:
+    # pip's console scripts carry the local interpreter's path; the bundler drops them, so a clone
+    # elsewhere (CI, a reader's laptop) synthesizes the very asset hash the snapshot holds.
+    import sys
+    from pathlib import Path
+
+    app = app_from_cdk_json()
+    IdempotentEventHandlerStack(app, "Portable")
+    assets = [p for p in Path(app.synth().directory).glob("asset.*") if p.is_dir()]
+    assert assets
+    interpreter = sys.executable.encode()
+    for asset in assets:
+        assert not (asset / "bin").exists()
+        for record in asset.glob("*.dist-info/RECORD"):
+            assert "../../bin/" not in record.read_text(), record
+        for file in asset.rglob("*"):
+            assert not (file.is_file() and interpreter in file.read_bytes()), file
