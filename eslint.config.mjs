@@ -41,5 +41,5 @@ export default defineConfig([
     files: ['content/patterns/*/*/canary/**/*.js', 'content/patterns/*/python/tests/**/*.cjs'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
-  globalIgnores(['.venv/**', '.tmp/**', '.next/**', 'out/**', '.generated/**', 'next-env.d.ts', 'public/**', 'content/patterns/*/*/cdk.out/**', 'snapshots/**', 'content/patterns/*/*/site-dist/**']),
+  globalIgnores(['.venv/**', '.tmp/**', '.next/**', 'out/**', '.generated/**', 'next-env.d.ts', 'public/**', 'content/patterns/*/*/cdk.out/**', 'snapshots/**', 'packages/*/dist/**', 'content/patterns/*/*/site-dist/**']),
 ]);

@@ -18,6 +18,12 @@ export function azIndex(patterns: readonly Pattern[]): LetterGroup[] {
   return other.length ? [...groups, { letter: '#', patterns: other }] : groups;
 }
 
+/** Patterns to follow and anti-patterns to avoid, each sorted by name: the A–Z page lists them apart. */
+export function byKind(patterns: readonly Pattern[]): { patterns: Pattern[]; antiPatterns: Pattern[] } {
+  const sorted = byName(patterns);
+  return { patterns: sorted.filter((p) => p.kind !== 'anti-pattern'), antiPatterns: sorted.filter((p) => p.kind === 'anti-pattern') };
+}
+
 export function patternsByComponent(patterns: readonly Pattern[]): Map<string, Pattern[]> {
   const map = new Map<string, Pattern[]>();
   for (const p of byName(patterns)) {

@@ -2,7 +2,7 @@
 // topic per stack, and every resource billed while idle stopped, budgeted or explained.
 import { ContentError } from '../lib/content/errors';
 import { defaultPaths } from '../lib/content/load';
-import { getSynthOutputs } from '../lib/content';
+import { deployableOutput, getSynthOutputs } from '../lib/content';
 import { deployFacts, unguardedIdleCosts } from '../lib/proof/deploy-facts';
 import { operabilityProblems } from '../lib/proof/operability';
 import { loadCatalogOrExit } from './report-content-errors';
@@ -11,7 +11,8 @@ const catalog = loadCatalogOrExit(defaultPaths(), { requireDiagrams: false });
 const errors: ContentError[] = [];
 for (const pattern of catalog.patterns) {
   const problems: { field: string; expected: string }[] = [];
-  for (const { language, output } of getSynthOutputs(pattern.slug)) {
+  // An anti-pattern's "before" stack is never deployed by default: only its fix must be operable.
+  for (const { language, output } of getSynthOutputs(pattern.slug).map((o) => ({ ...o, output: deployableOutput(pattern, o.output) }))) {
     for (const { name, template } of output.stacks) {
       for (const p of operabilityProblems(name, template)) problems.push({ field: `${language}: ${p.resource}`, expected: p.missing });
     }

@@ -2,10 +2,22 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { PageHeader } from '@/components/page-header';
 import { siteConfig } from '@/lib/site-config';
+import { getCatalog, ruleId } from '@/lib/content';
+import { byKind } from '@/lib/indexes';
 
 export const metadata: Metadata = { title: 'About' };
 
+const INSTALL = 'npm install --save-dev cdk-nag-serverless-anti-patterns';
+const USAGE = `import { App, Validations } from 'aws-cdk-lib';
+import { ServerlessAntiPatternChecks } from 'cdk-nag-serverless-anti-patterns';
+
+const app = new App();
+// ... your stacks ...
+Validations.of(app).addPlugins(new ServerlessAntiPatternChecks(app));`;
+const CLI = 'npx cdk synth && npx cdk-nag-serverless-anti-patterns cdk.out';
+
 export default function AboutPage() {
+  const { antiPatterns } = byKind(getCatalog().patterns);
   return (
     <>
       <PageHeader eyebrow="About" title="Why this catalog exists" />
@@ -29,6 +41,26 @@ export default function AboutPage() {
           each page. The code and the words here are new: written for CDK v2, current Lambda runtimes and today&apos;s
           service features.
         </p>
+        <h2 id="rule-pack">The anti-pattern rule pack</h2>
+        <p>
+          <code>cdk-nag-serverless-anti-patterns</code> is a cdk-nag rule pack kept in this repository. It flags the
+          anti-patterns this catalog teaches, in any CDK app, and stays silent on their fixes. Every build runs it over every
+          pattern here too: a pattern that trips a rule is fixed or says why, and its page shows the result under
+          “Automated review”.
+        </p>
+        <pre tabIndex={0}><code>{INSTALL}</code></pre>
+        <p>In a TypeScript app, register it beside cdk-nag&apos;s own packs:</p>
+        <pre tabIndex={0}><code>{USAGE}</code></pre>
+        <p>From any language (Python, Java, C#, Go), check the synthesized templates:</p>
+        <pre tabIndex={0}><code>{CLI}</code></pre>
+        <p>Its rules, each explained on its page:</p>
+        <ul data-rule-list>
+          {antiPatterns.map((p) => (
+            <li key={p.slug}>
+              <code>{ruleId(p.antiPattern?.rule ?? '')}</code>: <Link href={`/patterns/${p.slug}/`}>{p.title}</Link>
+            </li>
+          ))}
+        </ul>
         <h2>Contributing</h2>
         <p>
           A pattern is one folder under <code>content/patterns/</code>: an <code>index.mdx</code> page and a{' '}

@@ -3,7 +3,7 @@ import { PageHeader } from '@/components/page-header';
 import { PatternGrid } from '@/components/pattern-grid';
 import { PatternExplorer } from '@/components/explore/pattern-explorer';
 import { getCatalog } from '@/lib/content';
-import { azIndex } from '@/lib/indexes';
+import { azIndex, byKind } from '@/lib/indexes';
 import { facetOptions } from '@/lib/search/facets';
 import { buildFacetDocs } from '@/lib/search/search-docs';
 
@@ -11,13 +11,14 @@ export const metadata: Metadata = { title: 'All patterns A–Z' };
 
 export default function PatternsPage() {
   const catalog = getCatalog();
-  const letters = azIndex(catalog.patterns);
+  const { patterns, antiPatterns } = byKind(catalog.patterns);
+  const letters = azIndex(patterns);
   return (
     <>
       <PageHeader eyebrow="Catalog" title="All patterns A–Z">
         <p>
-          {catalog.patterns.length} patterns, filed by name without a leading “The”. Every one ships a CDK app you can
-          deploy.
+          {patterns.length} patterns, filed by name without a leading “The”, then {antiPatterns.length} anti-patterns. Every
+          one ships a CDK app you can deploy; an anti-pattern ships the mistake and its fix, and a rule pack that spots it.
         </p>
       </PageHeader>
       <PatternExplorer docs={buildFacetDocs(catalog)} options={facetOptions(catalog)}>
@@ -36,6 +37,13 @@ export default function PatternsPage() {
               )}
             </li>
           ))}
+          {antiPatterns.length > 0 && (
+            <li>
+              <a href="#anti-patterns" className="grid h-8 place-items-center rounded px-2 font-semibold hover:bg-orange-100 dark:hover:bg-orange-950">
+                Anti-patterns
+              </a>
+            </li>
+          )}
         </ol>
       </nav>
       <div className="space-y-10">
@@ -53,6 +61,24 @@ export default function PatternsPage() {
             )}
           </section>
         ))}
+        {antiPatterns.length > 0 && (
+          <section id="anti-patterns" aria-labelledby="heading-anti-patterns" data-section="anti-patterns">
+            <h2 id="heading-anti-patterns" className="border-b border-slate-200 pb-1 text-2xl font-bold dark:border-slate-800">
+              Anti-patterns
+            </h2>
+            <p className="mt-3 max-w-3xl text-sm text-slate-600 dark:text-slate-400">
+              Designs that look reasonable and hurt in production. Each page shows the mistake as a stack you can synthesize
+              but should not deploy, its fix, and the{' '}
+              <a href="/about/#rule-pack" className="underline">
+                cdk-nag rule
+              </a>{' '}
+              that flags it in your own app.
+            </p>
+            <div className="mt-4">
+              <PatternGrid catalog={catalog} patterns={antiPatterns} />
+            </div>
+          </section>
+        )}
       </div>
       </PatternExplorer>
     </>

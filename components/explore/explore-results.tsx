@@ -5,6 +5,7 @@ import type { Match } from '@/lib/search/engine';
 import { highlight } from '@/lib/search/highlight';
 import type { FacetDoc } from '@/lib/search/search-docs';
 import { Highlighted } from '@/components/search/highlighted';
+import { KindBadge } from '@/components/kind-badge';
 
 export type Result = { doc: FacetDoc; matches: Match[] };
 
@@ -19,6 +20,7 @@ export function ExploreResults({ results, componentNames }: { results: Result[];
         const reasons = [...new Set(matches.map((m) => m.label))];
         return (
           <li key={doc.slug} data-result={doc.slug} className="flex flex-col gap-2 rounded-xl border border-slate-200 p-5 dark:border-slate-800">
+            <KindBadge kind={doc.kind[0] ?? 'pattern'} />
             <h3 className="text-lg font-semibold tracking-tight">
               <Link href={`/patterns/${doc.slug}/`} className="hover:text-orange-700 dark:hover:text-orange-300">
                 <Field text={doc.title} match={matches.find((m) => m.field === 'title')} />

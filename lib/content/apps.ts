@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Lockfile, inputHash, lockClosure } from './input-hash';
 import type { CatalogPaths } from './load';
@@ -15,9 +15,15 @@ export function listApps(paths: CatalogPaths, slugs: readonly string[]): App[] {
   );
 }
 
+/** Sources of the anti-pattern rule pack the synth step runs: a changed rule re-checks every app. */
+function rulePackFiles(root: string): string[] {
+  const src = join(root, 'packages', 'cdk-nag-serverless-anti-patterns', 'src');
+  return readdirSync(src, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts')).sort().map((f) => join(src, f));
+}
+
 /** The repository's own code that turns an app into a snapshot: changing it re-synthesizes everything. */
 export function synthToolFiles(paths: CatalogPaths): string[] {
-  return [join(paths.root, 'lib', 'content', 'synth.ts')];
+  return [join(paths.root, 'lib', 'content', 'synth.ts'), join(paths.root, 'lib', 'content', 'rule-pack.ts'), ...rulePackFiles(paths.root)];
 }
 
 /** What pins an app's dependencies: its lockfile closure (TypeScript) or its pinned requirements (Python). */

@@ -7,6 +7,7 @@ import { type DeployFacts, deployFacts } from '../proof/deploy-facts';
 import { asBuiltDiagram } from '../proof/as-built';
 import { execFileSync } from 'node:child_process';
 import type { Pattern } from './patterns';
+import { deployableOutput, type RulePackResult, rulePackResult } from './anti-patterns';
 
 export type { Catalog, CatalogPaths } from './load';
 export type { Pattern } from './patterns';
@@ -17,6 +18,8 @@ export { ContentError } from './errors';
 export { AggregateContentError } from './load';
 export { languageAnchor, sourceAnchor } from './patterns';
 export { diagramFile } from './diagrams';
+export { ANTI_PATTERN_SECTIONS } from './patterns';
+export { ANTI_PATTERN_PACK, beforeOutput, deployableOutput, type RulePackResult, ruleId, rulePackProblems } from './anti-patterns';
 
 const paths: CatalogPaths = defaultPaths();
 let cached: Catalog | undefined;
@@ -36,13 +39,28 @@ export function getSourceFile(slug: string, file: string, language: 'typescript'
 }
 
 const synthCache = new Map<string, SynthOutput>();
-export function getSynthOutput(slug: string): SynthOutput {
+/** Every stack of the TypeScript app's snapshot, an anti-pattern's "before" included. */
+export function getFullSynthOutput(slug: string): SynthOutput {
   let out = synthCache.get(slug);
   if (!out) synthCache.set(slug, (out = readSynthOutput(paths, slug)));
   return out;
 }
 
-/** Every committed snapshot of a pattern, one per language that has an app. */
+/** The stacks a reader deploys: an anti-pattern's "before" stack is left out. */
+export function getSynthOutput(slug: string): SynthOutput {
+  const full = getFullSynthOutput(slug);
+  const pattern = getPattern(slug);
+  return pattern ? deployableOutput(pattern, full) : full;
+}
+
+/** What the catalog's anti-pattern rule pack says about a pattern. */
+export function getRulePackResult(slug: string): RulePackResult {
+  const pattern = getPattern(slug);
+  if (!pattern) throw new Error(`Unknown pattern "${slug}"`);
+  return rulePackResult(pattern, getFullSynthOutput(slug));
+}
+
+/** Every committed snapshot of a pattern (all stacks), one per language that has an app. */
 export function getSynthOutputs(slug: string): { language: SnapshotLanguage; output: SynthOutput }[] {
   return snapshotLanguages.filter((language) => readSnapshotMeta(paths, slug, language)).map((language) => ({ language, output: readSynthOutput(paths, slug, language) }));
 }

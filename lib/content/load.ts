@@ -169,6 +169,12 @@ export function siteLinkErrors(patterns: readonly Pattern[], registry: Component
         field: `body: link ${href}`,
         expected: routes.has(`${href}/`) ? `the exported address with a trailing slash: ${href}/` : 'a page this site builds (a pattern, component, lens or index page)',
       }));
+    const slugs = new Set(patterns.map((q) => q.slug));
+    (p.antiPattern?.insteadUse ?? []).forEach((slug, i) => {
+      const target = patterns.find((q) => q.slug === slug);
+      if (!slugs.has(slug)) problems.push({ field: `antiPattern.insteadUse[${i}]`, expected: `the slug of a catalog pattern; "${slug}" is not one` });
+      else if (target?.kind === 'anti-pattern') problems.push({ field: `antiPattern.insteadUse[${i}]`, expected: `a pattern that does it right; "${slug}" is an anti-pattern` });
+    });
     return problems.length ? [new ContentError(p.file, problems)] : [];
   });
 }

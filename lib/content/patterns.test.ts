@@ -44,11 +44,15 @@ const malformed: [name: string, field: string, expected: RegExp][] = [
   ['creator-link-not-a-url', 'creators[0].links[0].url', /absolute http\(s\) URL/],
   ['empty-components', 'components', /at least one component id/],
   ['languages-not-a-list', 'languages', /expected array/],
+  ['anti-pattern-without-block', 'antiPattern', /a block \{ rule, before, after, insteadUse \}/],
+  ['anti-pattern-sections-out-of-order', 'body: section "How to spot it"', /the sections in this order: What it looks like, Why it hurts/],
+  ['anti-pattern-sections-out-of-order', 'body', /two ```mermaid diagrams, the first drawing the "before" stack.*found 1/],
+  ['pattern-with-anti-pattern-block', 'antiPattern', /no antiPattern block unless kind is "anti-pattern"/],
 ];
 
 describe('parsePattern rejects malformed pages, naming the file, field and expectation', () => {
   for (const [name, field, expected] of malformed) {
-    test(name, () => {
+    test(`${name}: ${field}`, () => {
       const error = rejection(() => parseFixture(name));
       assert.equal(error.file, `malformed/${name}.mdx`);
       const problem = error.problems.find((p) => p.field === field);

@@ -65,6 +65,28 @@ function checkLanguages(languages: readonly string[], pythonFiles: readonly stri
   if (!pythonFiles.some((f) => /^tests\/test_.+\.py$/.test(f))) problems.push({ field: 'python/tests/', expected: 'at least one tests/test_*.py file' });
 }
 
+/** The sections an anti-pattern page has, in this order, as `##` headings. */
+export const ANTI_PATTERN_SECTIONS = ['What it looks like', 'Why it hurts', 'How to spot it', 'What to do instead', 'The fix, step by step'] as const;
+
+function checkAntiPattern(fm: Frontmatter, content: string, diagramCount: number, problems: Problem[]) {
+  if (!fm.antiPattern) {
+    problems.push({ field: 'antiPattern', expected: 'a block { rule, before, after, insteadUse }: kind is "anti-pattern"' });
+    return;
+  }
+  if (fm.antiPattern.before === fm.antiPattern.after) problems.push({ field: 'antiPattern.after', expected: 'a stack id other than antiPattern.before' });
+  if (diagramCount !== 2) {
+    problems.push({ field: 'body', expected: `two \`\`\`mermaid diagrams, the first drawing the "before" stack and the second the "after" stack; found ${diagramCount}` });
+  }
+  const headings = [...content.replace(/^```[\s\S]*?^```/gm, '').matchAll(/^##\s+(.+?)\s*$/gm)].map((m) => m[1]!);
+  let at = -1;
+  for (const section of ANTI_PATTERN_SECTIONS) {
+    const found = headings.indexOf(section);
+    if (found < 0) problems.push({ field: `body: section "${section}"`, expected: `a "## ${section}" heading: every anti-pattern page has ${ANTI_PATTERN_SECTIONS.join(', ')}` });
+    else if (found < at) problems.push({ field: `body: section "${section}"`, expected: `the sections in this order: ${ANTI_PATTERN_SECTIONS.join(', ')}` });
+    else at = found;
+  }
+}
+
 /** Ids the pattern page gives its own sections; a body heading must not take them. */
 export const RESERVED_SECTION_IDS = ['guarantees', 'before-you-deploy', 'clean-up', 'mapping', 'review', 'as-built', 'creators', 'source', 'template'] as const;
 
@@ -135,7 +157,11 @@ export function parsePattern(input: PatternInput, registry: ComponentRegistry, l
 
   const { body, diagrams, problems: diagramProblems } = extractDiagrams(parsedMatter.content);
   problems.push(...diagramProblems);
-  if (diagrams.length === 0) problems.push({ field: 'body', expected: 'a ```mermaid architecture diagram' });
+  if (fm.kind === 'anti-pattern') checkAntiPattern(fm, parsedMatter.content, diagrams.length, problems);
+  else {
+    if (fm.antiPattern) problems.push({ field: 'antiPattern', expected: 'no antiPattern block unless kind is "anti-pattern"' });
+    if (diagrams.length === 0) problems.push({ field: 'body', expected: 'a ```mermaid architecture diagram' });
+  }
   const pythonFiles = [...(input.pythonFiles ?? [])].sort();
   checkLanguages(fm.languages, pythonFiles, problems);
   const linked = checkSourceLinks(body, { typescript: files, python: new Set(pythonFiles) }, problems);

@@ -81,6 +81,20 @@ export const idleCostSchema = z.strictObject({
   why: z.string().trim().min(40, 'expected a plain reason of at least 40 characters'),
 });
 
+/** What an anti-pattern page adds: the rule that catches it, its two stacks and the patterns to use instead. */
+export const antiPatternSchema = z.strictObject({
+  /** A rule of the catalog's pack: "LambdaChaining" is reported as "AntiPattern-LambdaChaining". */
+  rule: z.string().regex(/^[A-Z][A-Za-z]+$/, 'expected a rule id of the anti-pattern pack, such as "LambdaChaining"'),
+  /** The anti-pattern's stack id: synthesized and tested, never deployed by default. */
+  before: z.string().regex(/^[A-Za-z][A-Za-z0-9-]*$/, 'expected the stack id of the anti-pattern, such as "ChainedOrdersStack"'),
+  /** The fix's stack id: deploy-ready like every pattern. */
+  after: z.string().regex(/^[A-Za-z][A-Za-z0-9-]*$/, 'expected the stack id of the fix, such as "OrdersWorkflowStack"'),
+  /** Catalog patterns that do it right. */
+  insteadUse: z.array(kebabId).min(1, 'expected at least one pattern slug to use instead'),
+});
+
+export const kinds = ['pattern', 'anti-pattern'] as const;
+
 export const languages = ['typescript', 'python', 'java', 'csharp', 'go'] as const;
 export const levels = ['beginner', 'intermediate', 'advanced'] as const;
 
@@ -99,11 +113,14 @@ export const frontmatterSchema = z.strictObject({
   /** Behavioural promises the page makes, each proven by named tests that must pass in the build. */
   guarantees: z.array(guaranteeSchema).min(1, 'expected at least one guarantee with the test that proves it'),
   idleCosts: z.array(idleCostSchema).default([]),
+  kind: z.enum(kinds).default('pattern'),
+  antiPattern: antiPatternSchema.optional(),
   /** Where the idea first appeared, when the pattern is a rewrite of an older one. */
   original: z.strictObject({ title: z.string().min(1), url }).optional(),
 });
 
 export type Frontmatter = z.infer<typeof frontmatterSchema>;
+export type AntiPattern = z.infer<typeof antiPatternSchema>;
 export type WellArchitectedEntry = z.infer<typeof wellArchitectedEntrySchema>;
 
 export const componentRegistrySchema = z.strictObject({

@@ -64,12 +64,12 @@ function packOf(ruleId: string): string {
 }
 
 /** Turns a cloud assembly into the record the site shows: templates plus every rule result. */
-export function collectSynthOutput(slug: string, assemblyDir: string, cdkVersion: string): SynthOutput {
+export function collectSynthOutput(slug: string, assemblyDir: string, cdkVersion: string, extraFindings: readonly Finding[] = []): SynthOutput {
   const stacks = readdirSync(assemblyDir)
     .filter((f) => f.endsWith('.template.json'))
     .sort()
     .map((f) => ({ name: f.replace(/\.template\.json$/, ''), template: templateSchema.parse(JSON.parse(readFileSync(join(assemblyDir, f), 'utf8'))) }));
-  const findings: Finding[] = [];
+  const findings: Finding[] = [...extraFindings];
   for (const { name, template } of stacks) {
     for (const [logicalId, resource] of Object.entries(template.Resources)) {
       for (const s of resource.Metadata?.cdk_nag?.rules_to_suppress ?? []) {
@@ -100,6 +100,8 @@ const CLI_CONTEXT = {
   'aws:cdk:version-reporting': true,
   'aws:cdk:bundling-stacks': ['**'],
   '@aws-cdk/core:failSynthOnValidationErrors': false,
+  // Anti-pattern pages keep their "before" stack out of a plain deploy; the catalog synthesizes it.
+  antiPattern: 'before',
 };
 
 type Step = { command: string; args: string[] };

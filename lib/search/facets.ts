@@ -3,10 +3,11 @@ import type { Catalog } from '../content';
 import { lensAnchor, patternsByComponent } from '../indexes';
 import type { FacetDoc } from './search-docs';
 
-export const FACET_KEYS = ['component', 'pillar', 'question', 'practice', 'language', 'level'] as const;
+export const FACET_KEYS = ['kind', 'component', 'pillar', 'question', 'practice', 'language', 'level'] as const;
 export type FacetKey = (typeof FACET_KEYS)[number];
 
 export const FACET_LABELS: Record<FacetKey, string> = {
+  kind: 'Kind',
   component: 'AWS component',
   pillar: 'Pillar',
   question: 'Lens question',
@@ -25,7 +26,7 @@ export type Ignored = { key: string; value: string; why: string };
 export const MAX_QUERY_CHARS = 100;
 
 export function emptyFilters(): Filters {
-  return { component: [], pillar: [], question: [], practice: [], language: [], level: [] };
+  return { kind: [], component: [], pillar: [], question: [], practice: [], language: [], level: [] };
 }
 
 /**
@@ -39,7 +40,9 @@ export function facetOptions(catalog: Catalog): FacetOptions {
   const present = (values: string[], order: readonly string[]) => order.filter((v) => values.includes(v));
   const langs = catalog.patterns.flatMap((p) => p.languages);
   const levels = catalog.patterns.map((p) => p.level);
+  const kinds = catalog.patterns.map((p) => p.kind);
   return {
+    kind: present(kinds, ['pattern', 'anti-pattern']).map((v) => ({ value: v, label: KIND_LABELS[v] ?? v })),
     component: catalog.registry.components
       .filter((c) => used.has(c.id))
       .map((c) => ({ value: c.id, label: c.name, group: groupName.get(c.group) ?? c.group })),
@@ -56,6 +59,8 @@ export function facetOptions(catalog: Catalog): FacetOptions {
     level: present(levels, ['beginner', 'intermediate', 'advanced']).map((v) => ({ value: v, label: v[0]!.toUpperCase() + v.slice(1) })),
   };
 }
+
+export const KIND_LABELS: Record<string, string> = { pattern: 'Pattern', 'anti-pattern': 'Anti-pattern' };
 
 const LANGUAGE_LABELS: Record<string, string> = { typescript: 'TypeScript', python: 'Python', java: 'Java', csharp: 'C#', go: 'Go' };
 
@@ -141,6 +146,7 @@ export function facetCounts(
     practice: count('practice'),
     language: count('language'),
     level: count('level'),
+    kind: count('kind'),
   };
 }
 

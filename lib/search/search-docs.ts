@@ -79,6 +79,7 @@ export type FacetDoc = {
   practice: string[];
   language: string[];
   level: string[];
+  kind: string[];
 };
 
 export function buildFacetDocs(catalog: Catalog): FacetDoc[] {
@@ -95,6 +96,7 @@ export function buildFacetDocs(catalog: Catalog): FacetDoc[] {
       practice: uniq(mappings.flatMap((m) => (m.practice ? [lensAnchor(m.practice.id)] : []))),
       language: [...p.languages],
       level: [p.level],
+      kind: [p.kind],
     };
   });
 }

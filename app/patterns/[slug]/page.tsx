@@ -12,7 +12,10 @@ import { PatternReview } from '@/components/pattern-review';
 import { BeforeYouDeploy } from '@/components/before-you-deploy';
 import { CleanUp } from '@/components/clean-up';
 import { PatternGuarantees } from '@/components/pattern-guarantees';
-import { getAsBuiltDiagram, getCatalog, getCdkLibVersion, getDeployFacts, getPattern, getRegionFit, getSynthOutput, getVerifiedDate } from '@/lib/content';
+import { AntiPatternNotice } from '@/components/anti-pattern-notice';
+import { KindBadge } from '@/components/kind-badge';
+import { RulePackReview } from '@/components/rule-pack-review';
+import { getAsBuiltDiagram, getCatalog, getCdkLibVersion, getDeployFacts, getPattern, getRegionFit, getRulePackResult, getSynthOutput, getVerifiedDate } from '@/lib/content';
 import { patternMappings, resolveComponents } from '@/lib/indexes';
 
 type Props = { params: Promise<{ slug: string }> };
@@ -52,10 +55,12 @@ export default async function PatternPage({ params }: Props) {
     <article>
       <header className="max-w-3xl">
         <p className="mb-2 text-sm font-semibold uppercase tracking-wide text-orange-700 dark:text-orange-400">
-          Pattern · {pattern.level}
+          {pattern.kind === 'anti-pattern' ? 'Anti-pattern' : 'Pattern'} · {pattern.level}
         </p>
+        <KindBadge kind={pattern.kind} />
         <h1 className="text-3xl font-bold tracking-tight sm:text-4xl">{pattern.title}</h1>
         <p className="mt-4 text-lg text-slate-600 dark:text-slate-400">{pattern.summary}</p>
+        <AntiPatternNotice catalog={catalog} pattern={pattern} />
         <div className="mt-4">
           <ComponentChips components={resolveComponents(catalog, pattern.components)} />
         </div>
@@ -105,6 +110,7 @@ export default async function PatternPage({ params }: Props) {
       </Section>
       <Section id="review" title="Automated review">
         <PatternReview catalog={catalog} pattern={pattern} synth={synth} />
+        <RulePackReview pattern={pattern} result={getRulePackResult(pattern.slug)} />
       </Section>
       <Section id="as-built" title="As built">
         <AsBuilt diagram={asBuilt} relations={asBuilt.graph.edges.length} />
