@@ -3,7 +3,7 @@ import type { Catalog } from '../content';
 import { lensAnchor, patternsByComponent } from '../indexes';
 import type { FacetDoc } from './search-docs';
 
-export const FACET_KEYS = ['kind', 'component', 'pillar', 'question', 'practice', 'language', 'level'] as const;
+export const FACET_KEYS = ['component', 'pillar', 'question', 'practice', 'language', 'level', 'kind'] as const;
 export type FacetKey = (typeof FACET_KEYS)[number];
 
 export const FACET_LABELS: Record<FacetKey, string> = {

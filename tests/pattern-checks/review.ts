@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { type Page, expect } from '@playwright/test';
-import { type CatalogPattern, synthOutput } from '../catalog';
+import { type CatalogPattern, rulePack, synthOutput } from '../catalog';
 
 const cdkLib = JSON.parse(readFileSync('node_modules/aws-cdk-lib/package.json', 'utf8')).version as string;
 
@@ -27,9 +27,18 @@ export async function expectDiagramsReviewAndVerification(page: Page, pattern: C
   const suppressedRules = new Set(findings.filter((f) => f.level === 'suppressed').map((f) => f.rule));
   const errors = findings.filter((f) => f.level === 'error').length;
   await expect(page.locator('#review [data-review-summary]')).toHaveText(new RegExp(`^${errors} errors? · .*${suppressedRules.size} suppressed$`));
-  await expect(page.locator('#review [data-finding]')).toHaveCount(suppressedRules.size);
+  await expect(page.locator('#review [data-review-pillar] [data-finding]')).toHaveCount(suppressedRules.size);
   for (const rule of [...suppressedRules].slice(0, 3)) {
     const reason = findings.find((f) => f.rule === rule)!.message;
-    await expect(page.locator(`#review [data-finding="${rule}"]`).first()).toContainText(reason);
+    await expect(page.locator(`#review [data-review-pillar] [data-finding="${rule}"]`).first()).toContainText(reason);
   }
+
+  // The catalog's own anti-pattern pack: an anti-pattern's "before" is caught, a pattern is clean or says why.
+  const pack = rulePack(pattern.slug);
+  const expected = pattern.kind === 'anti-pattern' ? 'caught' : pack.acknowledged.length ? 'acknowledged' : 'clean';
+  await expect(page.locator(`#review [data-rule-pack] [data-rule-pack-result="${expected}"]`)).toBeVisible();
+  const rules = new Set([...pack.caught, ...pack.acknowledged].map((f) => f.rule));
+  await expect(page.locator('#review [data-rule-pack] [data-finding]')).toHaveCount(rules.size);
+  for (const f of pack.acknowledged) await expect(page.locator(`#review [data-rule-pack] [data-finding="${f.rule}"]`)).toContainText(f.message);
+  if (pattern.antiPattern) await expect(page.locator(`#review [data-rule-pack] [data-finding="AntiPattern-${pattern.antiPattern.rule}"]`)).toBeVisible();
 }
