@@ -12,7 +12,7 @@ export function PatternGrid({ catalog, patterns, columns = 2 }: { catalog: Catal
           key={p.slug}
           pattern={p}
           components={resolveComponents(catalog, p.components)}
-          review={<ReviewSummaryLine synth={getSynthOutput(p.slug)} />}
+          review={<ReviewSummaryLine synth={getSynthOutput(p)} />}
         />
       ))}
     </div>

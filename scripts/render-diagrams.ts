@@ -17,7 +17,7 @@ for (const p of patterns) for (const d of p.diagrams) wanted.set(d.hash, d);
 // The "as built" diagrams come from the synthesized templates, so synth must have run.
 for (const p of patterns) {
   try {
-    const d = getAsBuiltDiagram(p.slug, p.title);
+    const d = getAsBuiltDiagram(p);
     wanted.set(d.hash, { hash: d.hash, title: d.title, description: d.description, code: d.code });
   } catch (error) {
     console.error(`Diagrams: no synthesized template for ${p.slug} (${(error as Error).message.split('\n')[0]}). Run "npm run synth" first.`);

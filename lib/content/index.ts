@@ -47,17 +47,13 @@ export function getFullSynthOutput(slug: string): SynthOutput {
 }
 
 /** The stacks a reader deploys: an anti-pattern's "before" stack is left out. */
-export function getSynthOutput(slug: string): SynthOutput {
-  const full = getFullSynthOutput(slug);
-  const pattern = getPattern(slug);
-  return pattern ? deployableOutput(pattern, full) : full;
+export function getSynthOutput(pattern: Pattern): SynthOutput {
+  return deployableOutput(pattern, getFullSynthOutput(pattern.slug));
 }
 
 /** What the catalog's anti-pattern rule pack says about a pattern. */
-export function getRulePackResult(slug: string): RulePackResult {
-  const pattern = getPattern(slug);
-  if (!pattern) throw new Error(`Unknown pattern "${slug}"`);
-  return rulePackResult(pattern, getFullSynthOutput(slug));
+export function getRulePackResult(pattern: Pattern): RulePackResult {
+  return rulePackResult(pattern, getFullSynthOutput(pattern.slug));
 }
 
 /** Every committed snapshot of a pattern (all stacks), one per language that has an app. */
@@ -73,15 +69,15 @@ export function getRegionSupport(): RegionSupport | undefined {
 
 const factsCache = new Map<string, DeployFacts>();
 /** Quotas, idle costs and leftovers of a pattern, from its TypeScript app's templates. */
-export function getDeployFacts(slug: string): DeployFacts {
-  let facts = factsCache.get(slug);
-  if (!facts) factsCache.set(slug, (facts = deployFacts(getSynthOutput(slug).stacks)));
+export function getDeployFacts(pattern: Pattern): DeployFacts {
+  let facts = factsCache.get(pattern.slug);
+  if (!facts) factsCache.set(pattern.slug, (facts = deployFacts(getSynthOutput(pattern).stacks)));
   return facts;
 }
 
-export function getRegionFit(slug: string): RegionFit | undefined {
+export function getRegionFit(pattern: Pattern): RegionFit | undefined {
   const data = getRegionSupport();
-  return data && regionFit(getDeployFacts(slug).types, data);
+  return data && regionFit(getDeployFacts(pattern).types, data);
 }
 
 let version: string | undefined;
@@ -92,9 +88,9 @@ export function getCdkLibVersion(): string {
 
 const asBuiltCache = new Map<string, ReturnType<typeof asBuiltDiagram>>();
 /** The "as built" diagram of a pattern, derived from its synthesized templates. */
-export function getAsBuiltDiagram(slug: string, title: string) {
-  let d = asBuiltCache.get(slug);
-  if (!d) asBuiltCache.set(slug, (d = asBuiltDiagram(title, getSynthOutput(slug))));
+export function getAsBuiltDiagram(pattern: Pattern) {
+  let d = asBuiltCache.get(pattern.slug);
+  if (!d) asBuiltCache.set(pattern.slug, (d = asBuiltDiagram(pattern.title, getSynthOutput(pattern))));
   return d;
 }
 

@@ -47,9 +47,9 @@ export default async function PatternPage({ params }: Props) {
   const pattern = getPattern((await params).slug);
   if (!pattern) notFound();
   const catalog = getCatalog();
-  const synth = getSynthOutput(pattern.slug);
-  const asBuilt = getAsBuiltDiagram(pattern.slug, pattern.title);
-  const facts = getDeployFacts(pattern.slug);
+  const synth = getSynthOutput(pattern);
+  const asBuilt = getAsBuiltDiagram(pattern);
+  const facts = getDeployFacts(pattern);
 
   return (
     <article>
@@ -100,7 +100,7 @@ export default async function PatternPage({ params }: Props) {
         <PatternGuarantees pattern={pattern} />
       </Section>
       <Section id="before-you-deploy" title="Before you deploy">
-        <BeforeYouDeploy facts={facts} regions={getRegionFit(pattern.slug)} idleReasons={pattern.idleCosts} />
+        <BeforeYouDeploy facts={facts} regions={getRegionFit(pattern)} idleReasons={pattern.idleCosts} />
       </Section>
       <Section id="clean-up" title="Clean up">
         <CleanUp facts={facts} slug={pattern.slug} />
@@ -110,7 +110,7 @@ export default async function PatternPage({ params }: Props) {
       </Section>
       <Section id="review" title="Automated review">
         <PatternReview catalog={catalog} pattern={pattern} synth={synth} />
-        <RulePackReview pattern={pattern} result={getRulePackResult(pattern.slug)} />
+        <RulePackReview pattern={pattern} result={getRulePackResult(pattern)} />
       </Section>
       <Section id="as-built" title="As built">
         <AsBuilt diagram={asBuilt} relations={asBuilt.graph.edges.length} />

@@ -16,6 +16,6 @@ if (files.length === 0) {
   process.exit(2);
 }
 const findings = checkTemplateFiles(files, { assemblyDir: dir, verbose: process.argv.includes('--verbose') });
-for (const f of findings) console.log(`${f.level.toUpperCase()} ${f.rule} ${f.stack}/${f.path ?? f.logicalId}\n  ${f.message}`);
+for (const f of findings) console.log(`${f.level.toUpperCase()} ${f.rule} ${f.path ?? `${f.stack}/${f.logicalId}`}\n  ${f.message}`);
 console.log(`${files.length} template(s) checked, ${findings.length} finding(s).`);
 process.exit(findings.some((f) => f.level === 'error') ? 1 : 0);

@@ -51,6 +51,17 @@ class LambdaAuthorizerStack(Stack):
             "JWT authorizer: write its own logs.",
             {"JWT_ISSUER": idp.issuer, "JWT_AUDIENCE": idp.audience, "JWKS_URI": idp.jwks_uri},
         )
+        # Only the Python build is this heavy: the TypeScript one verifies with jose in a small bundle.
+        Validations.of(jwt_authorizer).acknowledge(
+            Acknowledgment(
+                id="AntiPattern-LargeDeploymentPackage",
+                reason=(
+                    "About 14 MiB of the package is the compiled cryptography library that PyJWT needs to verify RS256 "
+                    "signatures; the decision cache keeps cold starts off most requests. To avoid it, use the "
+                    "TypeScript app or an HTTP API's built-in JWT authorizer."
+                ),
+            )
+        )
         who_am_i = self._lambda_function(
             "WhoAmI",
             "who_am_i.handler",

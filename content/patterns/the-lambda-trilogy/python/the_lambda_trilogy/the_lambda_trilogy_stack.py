@@ -56,6 +56,12 @@ class TheFatLambdaStack(Stack):
         fat_lambda = calculator_function(
             self, "FatLambda", "calculator.fat_lambda.handler", "Fat Lambda: every calculator route, dispatched in code."
         )
+        Validations.of(fat_lambda).acknowledge(
+            Acknowledgment(
+                id="AntiPattern-LambdaMonolith",
+                reason="The Fat Lambda is one of the three shapes this page compares on purpose; the anti-lambda-monolith page explains when one dispatching function stops paying off.",
+            )
+        )
 
         api = apigw.RestApi(
             self,

@@ -52,6 +52,10 @@ export class TheFatLambdaStack extends Stack {
     super(scope, id, props);
 
     const fatLambda = calculatorFunction(this, 'FatLambda', 'fat-lambda.ts', 'Fat Lambda: every calculator route, dispatched in code.');
+    Validations.of(fatLambda).acknowledge({
+      id: 'AntiPattern-LambdaMonolith',
+      reason: 'The Fat Lambda is one of the three shapes this page compares on purpose; the anti-lambda-monolith page explains when one dispatching function stops paying off.',
+    });
 
     const api = new RestApi(
       this,

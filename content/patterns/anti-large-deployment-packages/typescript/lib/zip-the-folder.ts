@@ -1,0 +1,76 @@
+// The build step of the anti-pattern, as a team without a bundler writes it: compile the
+// handler file by file, run `npm ci` (dev dependencies and all), zip the folder. Here it runs
+// as CDK local bundling so the demo needs no separate script and no network: it copies the
+// packages that `npm ci` would install from this app's node_modules.
+import { cpSync, existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, sep } from 'node:path';
+import type { BundlingOptions} from 'aws-cdk-lib';
+import { DockerImage, type ILocalBundling } from 'aws-cdk-lib';
+import { buildSync } from 'esbuild';
+
+/** The function folder's package.json, as it typically grows: the SDK clients and the build tools. */
+export const FUNCTION_PACKAGE = {
+  name: 'get-product',
+  private: true,
+  dependencies: ['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb'],
+  devDependencies: ['typescript', '@types/aws-lambda'],
+} as const;
+
+/** Where Node.js would find `name` when required from `fromDir`. */
+function packageDir(name: string, fromDir: string): string {
+  for (let dir = fromDir; ; dir = dirname(dir)) {
+    const candidate = join(dir, 'node_modules', name);
+    if (existsSync(join(candidate, 'package.json'))) return realpathSync(candidate);
+    if (dirname(dir) === dir) throw new Error(`${name} is not installed; run npm install first.`);
+  }
+}
+
+/** Every package directory `npm ci` would put under node_modules for these top-level names. */
+export function installedClosure(names: readonly string[], fromDir: string): string[] {
+  const found = new Set<string>();
+  const visit = (name: string, from: string): void => {
+    const dir = packageDir(name, from);
+    if (found.has(dir)) return;
+    found.add(dir);
+    const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+    for (const dependency of Object.keys(manifest.dependencies ?? {})) visit(dependency, dir);
+  };
+  for (const name of names) visit(name, fromDir);
+  return [...found].sort();
+}
+
+class ZipTheFolder implements ILocalBundling {
+  constructor(private readonly entry: string) {}
+
+  tryBundle(outputDir: string): boolean {
+    // `tsc` with inline source maps: one unminified file per source file, imports left as require().
+    buildSync({
+      entryPoints: [this.entry],
+      outfile: join(outputDir, basename(this.entry).replace(/\.ts$/, '.js')),
+      bundle: false,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node24',
+      sourcemap: 'inline',
+      sourcesContent: true,
+      logLevel: 'error',
+    });
+    const { dependencies, devDependencies, ...manifest } = FUNCTION_PACKAGE;
+    writeFileSync(
+      join(outputDir, 'package.json'),
+      `${JSON.stringify({ ...manifest, dependencies: Object.fromEntries(dependencies.map((d) => [d, '*'])), devDependencies: Object.fromEntries(devDependencies.map((d) => [d, '*'])) }, null, 2)}\n`,
+    );
+    // `npm ci` installs dependencies AND devDependencies unless told --omit=dev; the zip takes them all.
+    for (const dir of installedClosure([...dependencies, ...devDependencies], dirname(this.entry))) {
+      const relative = dir.slice(dir.indexOf(`${sep}node_modules${sep}`) + 1);
+      cpSync(dir, join(outputDir, relative), { recursive: true, filter: (source) => !source.startsWith(join(dir, 'node_modules')) });
+    }
+    return true;
+  }
+}
+
+/** Bundling options that package `entry` the zip-the-folder way, on this machine (no Docker). */
+export function zipTheFolder(entry: string): BundlingOptions {
+  // The image is never pulled: local bundling always succeeds or throws.
+  return { image: DockerImage.fromRegistry('unused'), local: new ZipTheFolder(entry) };
+}
