@@ -1,3 +1,5 @@
+import { availableParallelism } from 'node:os';
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   // The site is plain files: every route is rendered at build time into out/.
@@ -9,6 +11,9 @@ const nextConfig = {
   // The CDK apps under content/ are separate programs with their own tsconfig. `npm run typecheck`
   // (part of `npm test`) checks the site's types, so the build, and with it `npm start`, skips that.
   typescript: { tsconfigPath: 'tsconfig.json', ignoreBuildErrors: true },
+  // Next leaves one core to itself and renders on the rest: a single worker on a 2-core
+  // machine. Rendering is most of the build (highlighting every source file), so use them all.
+  experimental: { cpus: availableParallelism() },
 };
 
 export default nextConfig;

@@ -1,12 +1,14 @@
-import rehypeShiki from '@shikijs/rehype';
+import rehypeShikiFromHighlighter from '@shikijs/rehype/core';
 import { MDXRemote } from 'next-mdx-remote/rsc';
 import rehypeSlug from 'rehype-slug';
 import remarkGfm from 'remark-gfm';
 import { ArchitectureDiagram } from '@/components/architecture-diagram';
 import type { Pattern } from '@/lib/content';
-import { SHIKI_THEMES } from '@/lib/highlight';
+import { SHIKI_THEMES, getHighlighter } from '@/lib/highlight';
 
-export function MdxBody({ pattern }: { pattern: Pattern }) {
+export async function MdxBody({ pattern }: { pattern: Pattern }) {
+  // The build's one highlighter: the plugin's own default would load a second, five times slower.
+  const highlighter = await getHighlighter();
   const components = {
     ArchitectureDiagram: ({ hash }: { hash: string }) => {
       const diagram = pattern.diagrams.find((d) => d.hash === hash);
@@ -22,7 +24,7 @@ export function MdxBody({ pattern }: { pattern: Pattern }) {
         options={{
           mdxOptions: {
             remarkPlugins: [remarkGfm],
-            rehypePlugins: [rehypeSlug, [rehypeShiki, { themes: SHIKI_THEMES }]],
+            rehypePlugins: [rehypeSlug, [rehypeShikiFromHighlighter, highlighter, { themes: SHIKI_THEMES, fallbackLanguage: 'text' }]],
           },
         }}
       />

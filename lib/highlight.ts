@@ -30,10 +30,13 @@ export type Highlighted = { html: string; css: string };
  * than shiki's codeToHtml shorthand (which goes through the Oniguruma WebAssembly engine).
  */
 let highlighter: ReturnType<typeof createHighlighter> | undefined;
-function getHighlighter() {
+/** Grammars for code blocks in page prose, beyond those of the apps' files. */
+const PROSE_LANGUAGES = ['graphql', 'html', 'css', 'dockerfile', 'ini', 'toml', 'sql', 'diff', 'http', 'xml'];
+
+export function getHighlighter() {
   highlighter ??= createHighlighter({
     themes: Object.values(SHIKI_THEMES),
-    langs: [...new Set(Object.values(LANGUAGES))] as BundledLanguage[],
+    langs: [...new Set([...Object.values(LANGUAGES), ...PROSE_LANGUAGES])] as BundledLanguage[],
     engine: createJavaScriptRegexEngine(),
   });
   return highlighter;
