@@ -7,8 +7,9 @@ for (const pattern of catalog.patterns) {
     await page.getByRole('link', { name: 'Browse all patterns A–Z →' }).click();
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('All patterns A–Z');
 
-    const letter = page.locator(`section[data-letter="${pattern.letter}"]`);
-    await letter.locator(`[data-pattern="${pattern.slug}"] h3`).getByRole('link', { name: pattern.title, exact: true }).click();
+    // Anti-patterns are filed in their own section after the letters.
+    const section = page.locator(pattern.kind === 'anti-pattern' ? '#anti-patterns' : `section[data-letter="${pattern.letter}"]`);
+    await section.locator(`[data-pattern="${pattern.slug}"] h3`).getByRole('link', { name: pattern.title, exact: true }).click();
     await expect(page).toHaveURL(new RegExp(`/patterns/${pattern.slug}/$`));
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(pattern.title);
 
@@ -20,13 +21,13 @@ for (const pattern of catalog.patterns) {
   });
 }
 
-test('the A–Z list has a heading for every letter and files each pattern under its letter', async ({ page }) => {
+test('the A–Z list has a heading for every letter and files each pattern (not anti-pattern) under its letter', async ({ page }) => {
   await page.goto('/patterns/');
   const letters = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZ'];
   for (const letter of letters) {
     const section = page.locator(`section[data-letter="${letter}"]`);
     await expect(section.getByRole('heading', { level: 2 })).toHaveText(letter);
-    const expected = catalog.patterns.filter((p) => p.letter === letter).map((p) => p.slug).sort();
+    const expected = catalog.patterns.filter((p) => p.letter === letter && p.kind !== 'anti-pattern').map((p) => p.slug).sort();
     const shown = (await section.locator('[data-pattern]').evaluateAll((els) => els.map((e) => e.getAttribute('data-pattern')))).sort();
     expect(shown, `patterns under ${letter}`).toEqual(expected);
     if (expected.length === 0) await expect(section).toContainText(`No patterns under ${letter} yet.`);
