@@ -23,7 +23,7 @@ export class LargePackageStack extends Stack {
       runtime: Runtime.NODEJS_24_X,
       handler: 'get-product.handler',
       // "It works on my machine, ship the folder": about 30 MiB unzipped for a 40-line handler.
-      code: Code.fromAsset(LAMBDA, { bundling: zipTheFolder(path.join(LAMBDA, 'get-product.ts')) }),
+      code: Code.fromAsset(LAMBDA, zipTheFolder(path.join(LAMBDA, 'get-product.ts'))),
     });
     const api = productsApi(this, getProduct);
 

@@ -2,10 +2,10 @@
 // handler file by file, run `npm ci` (dev dependencies and all), zip the folder. Here it runs
 // as CDK local bundling so the demo needs no separate script and no network: it copies the
 // packages that `npm ci` would install from this app's node_modules.
+import { createHash } from 'node:crypto';
 import { cpSync, existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, sep } from 'node:path';
-import type { BundlingOptions} from 'aws-cdk-lib';
-import { DockerImage, type ILocalBundling } from 'aws-cdk-lib';
+import { type AssetOptions, AssetHashType, DockerImage, type ILocalBundling } from 'aws-cdk-lib';
 import { buildSync } from 'esbuild';
 
 /** The function folder's package.json, as it typically grows: the SDK clients and the build tools. */
@@ -69,8 +69,26 @@ class ZipTheFolder implements ILocalBundling {
   }
 }
 
-/** Bundling options that package `entry` the zip-the-folder way, on this machine (no Docker). */
-export function zipTheFolder(entry: string): BundlingOptions {
-  // The image is never pulled: local bundling always succeeds or throws.
-  return { image: DockerImage.fromRegistry('unused'), local: new ZipTheFolder(entry) };
+/**
+ * The package's identity: the handler and the name and version of every package copied in.
+ * Hashing the copied files instead would tie the asset to how this machine's node_modules
+ * happens to be laid out, and the same app would synthesize differently elsewhere.
+ */
+export function zipTheFolderHash(entry: string): string {
+  const { dependencies, devDependencies } = FUNCTION_PACKAGE;
+  const versions = installedClosure([...dependencies, ...devDependencies], dirname(entry)).map((dir) => {
+    const { name, version } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name: string; version: string };
+    return `${name}@${version}`;
+  });
+  return createHash('sha256').update(readFileSync(entry)).update([...new Set(versions)].sort().join('\n')).digest('hex');
+}
+
+/** Asset options that package `entry` the zip-the-folder way, on this machine (no Docker). */
+export function zipTheFolder(entry: string): AssetOptions {
+  return {
+    // The image is never pulled: local bundling always succeeds or throws.
+    bundling: { image: DockerImage.fromRegistry('unused'), local: new ZipTheFolder(entry) },
+    assetHashType: AssetHashType.CUSTOM,
+    assetHash: zipTheFolderHash(entry),
+  };
 }
