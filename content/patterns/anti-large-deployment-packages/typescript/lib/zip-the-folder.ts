@@ -40,13 +40,19 @@ export function installedClosure(names: readonly string[], fromDir: string): str
 }
 
 class ZipTheFolder implements ILocalBundling {
-  constructor(private readonly entry: string) {}
+  // A private field: CDK hashes the bundling options as JSON, and an absolute path there would
+  // give the asset a different hash in every checkout.
+  readonly #entry: string;
+
+  constructor(entry: string) {
+    this.#entry = entry;
+  }
 
   tryBundle(outputDir: string): boolean {
     // `tsc` with inline source maps: one unminified file per source file, imports left as require().
     buildSync({
-      entryPoints: [this.entry],
-      outfile: join(outputDir, basename(this.entry).replace(/\.ts$/, '.js')),
+      entryPoints: [this.#entry],
+      outfile: join(outputDir, basename(this.#entry).replace(/\.ts$/, '.js')),
       bundle: false,
       platform: 'node',
       format: 'cjs',
@@ -61,7 +67,7 @@ class ZipTheFolder implements ILocalBundling {
       `${JSON.stringify({ ...manifest, dependencies: Object.fromEntries(dependencies.map((d) => [d, '*'])), devDependencies: Object.fromEntries(devDependencies.map((d) => [d, '*'])) }, null, 2)}\n`,
     );
     // `npm ci` installs dependencies AND devDependencies unless told --omit=dev; the zip takes them all.
-    for (const dir of installedClosure([...dependencies, ...devDependencies], dirname(this.entry))) {
+    for (const dir of installedClosure([...dependencies, ...devDependencies], dirname(this.#entry))) {
       const relative = dir.slice(dir.indexOf(`${sep}node_modules${sep}`) + 1);
       cpSync(dir, join(outputDir, relative), { recursive: true, filter: (source) => !source.startsWith(join(dir, 'node_modules')) });
     }
