@@ -52,7 +52,7 @@ type Problem = { field: string; expected: string };
 
 /** A pattern trips no rule without a reason; an anti-pattern's "before" trips its rule and its fix trips none. */
 export function rulePackProblems(pattern: Pick<Pattern, 'kind' | 'antiPattern'>, output: SynthOutput): Problem[] {
-  const { open, caught } = rulePackResult(pattern, output);
+  const { open, acknowledged, caught } = rulePackResult(pattern, output);
   const problems: Problem[] = open.map((f) => ({
     field: `${f.stack}: ${f.path ?? f.resource}`,
     expected: `no ${f.rule} finding: fix the resource, or acknowledge the rule on it with a written reason (Validations.of(construct).acknowledge({ id: '${f.rule}', reason }))`,
@@ -63,7 +63,7 @@ export function rulePackProblems(pattern: Pick<Pattern, 'kind' | 'antiPattern'>,
     for (const [field, id] of [['antiPattern.before', ap.before], ['antiPattern.after', ap.after]] as const) {
       if (!stacks.includes(id)) problems.push({ field, expected: `a stack the app synthesizes (with -c antiPattern=before); it has ${stacks.join(', ')}` });
     }
-    for (const f of rulePackResult(pattern, output).acknowledged) {
+    for (const f of acknowledged) {
       problems.push({ field: `${f.stack}: ${f.path ?? f.resource}`, expected: `the fix to pass ${f.rule} outright, not acknowledge it` });
     }
     if (stacks.includes(ap.before) && !caught.some((f) => f.rule === ruleId(ap.rule))) {

@@ -70,7 +70,7 @@ export function referencedIds(value: unknown): string[] {
   return [...ids];
 }
 
-function asArray(v: unknown): unknown[] {
+export function asArray(v: unknown): unknown[] {
   return v === undefined ? [] : Array.isArray(v) ? v : [v];
 }
 
@@ -80,6 +80,28 @@ function statementsOf(document: unknown): Statement[] {
     .map((s) => s as { Effect?: string; Action?: unknown; Resource?: unknown })
     .filter((s) => s.Effect === 'Allow')
     .map((s) => ({ actions: asArray(s.Action).map(String), resources: asArray(s.Resource) }));
+}
+
+/** Allow statements of the stack's customer managed policies attached to a role, from either side. */
+export function managedPolicyStatements(resources: Map<string, Resource>, roleId: string): Statement[] {
+  const attachedByRole = new Set(asArray(resources.get(roleId)?.properties.ManagedPolicyArns).flatMap(referencedIds));
+  return [...resources.values()]
+    .filter((r) => r.type === 'AWS::IAM::ManagedPolicy')
+    .filter((r) => attachedByRole.has(r.logicalId) || asArray(r.properties.Roles).some((ref) => referencedIds(ref).includes(roleId)))
+    .flatMap((r) => statementsOf(r.properties.PolicyDocument));
+}
+
+/** The Lambda functions of the stack a value names, directly or through an alias or a version. */
+export function functionsIn(resources: Map<string, Resource>, value: unknown, seen = new Set<string>()): string[] {
+  const found: string[] = [];
+  for (const id of referencedIds(value)) {
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const r = resources.get(id);
+    if (r?.type === 'AWS::Lambda::Function') found.push(id);
+    else if (r?.type === 'AWS::Lambda::Alias' || r?.type === 'AWS::Lambda::Version') found.push(...functionsIn(resources, r.properties.FunctionName, seen));
+  }
+  return found;
 }
 
 /** Allow statements a role carries: inline policies and every AWS::IAM::Policy attached to it. */

@@ -14,7 +14,7 @@
 import { NagMessageLevel, NagRuleCompliance } from 'cdk-nag';
 import { type CfnResource, Stack } from 'aws-cdk-lib';
 import type { AntiPatternRule } from '../rule';
-import { functionRoleId, grantedOn, referencedIds, resourceOf, resourcesOf, roleStatements, allows, type Resource, type Statement } from '../resources';
+import { functionRoleId, grantedOn, managedPolicyStatements, referencedIds, resourceOf, resourcesOf, roleStatements, allows, type Resource, type Statement } from '../resources';
 
 const INVOKE = 'lambda:InvokeFunction';
 
@@ -58,18 +58,7 @@ function managedStatements(resources: Resources, roleId: string): { statements: 
     const text = flatten(arn);
     return text !== undefined && MANAGED_INVOKE_ANY.some((re) => re.test(text));
   });
-  const attachedIds = new Set(arns.flatMap(referencedIds));
-  const statements = [...resources.values()]
-    .filter((r) => r.type === 'AWS::IAM::ManagedPolicy')
-    .filter((r) => attachedIds.has(r.logicalId) || ((r.properties.Roles as unknown[] | undefined) ?? []).some((ref) => referencedIds(ref).includes(roleId)))
-    .flatMap((r) => {
-      const doc = r.properties.PolicyDocument as { Statement?: unknown } | undefined;
-      const list = Array.isArray(doc?.Statement) ? doc.Statement : doc?.Statement ? [doc.Statement] : [];
-      return (list as { Effect?: string; Action?: unknown; Resource?: unknown }[])
-        .filter((s) => s.Effect === 'Allow')
-        .map((s) => ({ actions: [s.Action].flat().map(String), resources: [s.Resource].flat() }));
-    });
-  return { statements, invokeAny };
+  return { statements: managedPolicyStatements(resources, roleId), invokeAny };
 }
 
 /**

@@ -16,7 +16,7 @@
 // messages, not operations, and are not counted.
 import type { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel, NagRuleCompliance, type NagRuleResult } from 'cdk-nag';
-import { type Resource, functionRoleId, referencedIds, resourceOf, resourcesOf, roleStatements } from '../resources';
+import { type Resource, functionRoleId, functionsIn, referencedIds, resourceOf, resourcesOf, roleStatements } from '../resources';
 import type { AntiPatternRule } from '../rule';
 
 /** Routes on this many distinct paths mean the function routes between resources in code. */
@@ -25,19 +25,6 @@ export const MONOLITH_PATHS = 3;
 type Route = { method: string; path: string; catchAll: boolean };
 
 const GREEDY = /\{[^}]+\+\}/;
-
-/** The functions a value points at, directly or through an alias or a version of the stack. */
-function functionsIn(resources: Map<string, Resource>, value: unknown, seen = new Set<string>()): string[] {
-  const found: string[] = [];
-  for (const id of referencedIds(value)) {
-    if (seen.has(id)) continue;
-    seen.add(id);
-    const r = resources.get(id);
-    if (r?.type === 'AWS::Lambda::Function') found.push(id);
-    else if (r?.type === 'AWS::Lambda::Alias' || r?.type === 'AWS::Lambda::Version') found.push(...functionsIn(resources, r.properties.FunctionName, seen));
-  }
-  return found;
-}
 
 /** The path of a REST API resource, read up its ParentId chain ("/" for the root resource). */
 function restPath(resources: Map<string, Resource>, resourceId: unknown): string {

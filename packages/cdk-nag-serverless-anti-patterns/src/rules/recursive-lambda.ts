@@ -1,7 +1,7 @@
 import type { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel, NagRuleCompliance } from 'cdk-nag';
 import type { AntiPatternRule } from '../rule';
-import { type Resource, type Statement, allows, functionRoleId, referencedIds, resourceOf, resourcesOf, roleStatements } from '../resources';
+import { type Resource, type Statement, allows, asArray, functionRoleId, functionsIn, referencedIds, resourceOf, resourcesOf, roleStatements } from '../resources';
 
 // A recursive Lambda is a cycle in the stack's event graph: the function's output reaches an
 // event source that invokes it again. The rule builds that graph from the rendered template:
@@ -60,20 +60,6 @@ type Graph = {
 };
 
 const graphs = new WeakMap<Map<string, Resource>, Graph>();
-
-function asArray(v: unknown): unknown[] {
-  return v === undefined ? [] : Array.isArray(v) ? v : [v];
-}
-
-/** The Lambda functions of the stack a value names, through aliases and versions. */
-function functionsIn(resources: Map<string, Resource>, value: unknown): string[] {
-  return referencedIds(value).flatMap((id) => {
-    const r = resources.get(id);
-    if (r?.type === 'AWS::Lambda::Function') return [id];
-    if (r?.type === 'AWS::Lambda::Alias' || r?.type === 'AWS::Lambda::Version') return functionsIn(resources, r.properties.FunctionName);
-    return [];
-  });
-}
 
 /** The event sources of the stack a value names; an enhanced fan-out consumer stands for its stream. */
 function sourcesIn(resources: Map<string, Resource>, value: unknown): string[] {

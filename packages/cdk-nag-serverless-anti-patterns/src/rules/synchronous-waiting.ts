@@ -7,9 +7,11 @@ import { NagMessageLevel, NagRuleCompliance } from 'cdk-nag';
 import type { AntiPatternRule } from '../rule';
 import {
   actionMatches,
+  asArray,
   functionRoleId,
   grantedOn,
   logicalIdOf,
+  managedPolicyStatements,
   referencedIds,
   resourceOf,
   resourcesOf,
@@ -75,25 +77,6 @@ const MANAGED_POLICY_ACTIONS: Readonly<Record<string, readonly string[]>> = {
 
 /** CDK's AwsCustomResource runs every SDK call of a stack through this one singleton function. */
 const AWS_CUSTOM_RESOURCE_SINGLETON = 'AWS679f53fac002430cb0da5b7982bd2287';
-
-function asArray(v: unknown): unknown[] {
-  return v === undefined ? [] : Array.isArray(v) ? v : [v];
-}
-
-/** Allow statements of customer managed policies in the stack that are attached to the role, either way round. */
-function managedPolicyStatements(resources: Map<string, Resource>, roleId: string): Statement[] {
-  const role = resources.get(roleId);
-  const attachedByRole = new Set(asArray(role?.properties.ManagedPolicyArns).flatMap(referencedIds));
-  return [...resources.values()]
-    .filter((r) => r.type === 'AWS::IAM::ManagedPolicy')
-    .filter((r) => attachedByRole.has(r.logicalId) || asArray(r.properties.Roles).some((ref) => referencedIds(ref).includes(roleId)))
-    .flatMap((r) =>
-      asArray((r.properties.PolicyDocument as { Statement?: unknown } | undefined)?.Statement)
-        .map((s) => s as { Effect?: string; Action?: unknown; Resource?: unknown })
-        .filter((s) => s.Effect === 'Allow')
-        .map((s) => ({ actions: asArray(s.Action).map(String), resources: asArray(s.Resource) })),
-    );
-}
 
 /** Statements standing for the AWS managed policies the rule knows by name. */
 function awsManagedPolicyStatements(resources: Map<string, Resource>, roleId: string): Statement[] {
