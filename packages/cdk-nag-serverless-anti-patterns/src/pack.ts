@@ -18,8 +18,8 @@ export const antiPatternRules: readonly AntiPatternRule[] = [lambdaMonolith, rec
  * `Validations.of(app).addPlugins(new ServerlessAntiPatternChecks(app))`.
  */
 export class ServerlessAntiPatternChecks extends NagPack {
-  readonly name = PACK_NAME;
-  override readonly ruleIds = antiPatternRules.map((r) => `${PACK_NAME}-${r.id}`);
+  readonly name: string = PACK_NAME;
+  override readonly ruleIds: string[] = antiPatternRules.map((r) => `${PACK_NAME}-${r.id}`);
 
   constructor(scope?: IConstruct, props?: NagPackProps) {
     super(scope, props);

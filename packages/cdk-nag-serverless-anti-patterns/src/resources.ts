@@ -92,7 +92,7 @@ export function managedPolicyStatements(resources: Map<string, Resource>, roleId
 }
 
 /** The Lambda functions of the stack a value names, directly or through an alias or a version. */
-export function functionsIn(resources: Map<string, Resource>, value: unknown, seen = new Set<string>()): string[] {
+export function functionsIn(resources: Map<string, Resource>, value: unknown, seen: Set<string> = new Set<string>()): string[] {
   const found: string[] = [];
   for (const id of referencedIds(value)) {
     if (seen.has(id)) continue;

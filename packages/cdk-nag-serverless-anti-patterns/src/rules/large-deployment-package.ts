@@ -14,7 +14,7 @@ import type { AntiPatternRule } from '../rule';
  * function carrying Powertools and the X-Ray SDK about 5 MiB; past 10 MiB a package holds more
  * than its code and one library (copied node_modules, a second AWS SDK, compilers, tests).
  */
-export const LARGE_PACKAGE_BYTES = 10 * 1024 * 1024;
+export const LARGE_PACKAGE_BYTES: number = 10 * 1024 * 1024;
 
 const sizes = new Map<string, number | undefined>();
 
