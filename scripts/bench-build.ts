@@ -9,7 +9,8 @@ import { defaultPaths } from '../lib/content/load';
 
 const root = defaultPaths().root;
 const sample = process.env.BENCH_APP ?? 'the-big-fan';
-const sizes = (process.env.BENCH_SIZES ?? '27,200').split(',').map(Number);
+const today = readdirSync(join(root, 'content', 'patterns')).length;
+const sizes = (process.env.BENCH_SIZES ?? `${today},200`).split(',').map(Number);
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 function time(command: string, args: string[], cwd: string, env: Record<string, string> = {}): { ms: number; out: string } {
