@@ -18,6 +18,7 @@ export { ContentError } from './errors';
 export { AggregateContentError } from './load';
 export { languageAnchor, sourceAnchor } from './patterns';
 export { diagramFile } from './diagrams';
+export { componentIconSrc } from './icons';
 export { ANTI_PATTERN_SECTIONS } from './patterns';
 export { ANTI_PATTERN_PACK, beforeOutput, deployableOutput, type RulePackResult, ruleId, rulePackProblems } from './anti-patterns';
 
