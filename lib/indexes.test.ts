@@ -2,7 +2,20 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { loadCatalog } from './content/load';
 import { fixturePaths } from './content/test-helpers';
-import { azIndex, catalogCounts, componentGroups, patternMappings, patternsByComponent, resourceCounts, wellArchitectedIndex } from './indexes';
+import type { Pattern } from './content';
+import {
+  azIndex,
+  catalogCounts,
+  componentGroups,
+  featuredPattern,
+  lensCoverage,
+  newestPatterns,
+  patternDate,
+  patternMappings,
+  patternsByComponent,
+  resourceCounts,
+  wellArchitectedIndex,
+} from './indexes';
 
 const catalog = loadCatalog(fixturePaths, { requireDiagrams: false });
 
@@ -67,5 +80,40 @@ describe('resourceCounts', () => {
       { type: 'AWS::SQS::Queue', count: 2 },
       { type: 'AWS::Lambda::Function', count: 1 },
     ]);
+  });
+});
+
+describe('home page indexes', () => {
+  const alpha = catalog.patterns.find((p) => p.slug === 'alpha-pattern')!;
+  const beta = catalog.patterns.find((p) => p.slug === 'the-beta')!;
+  const copy = (p: Pattern, changes: Partial<Pattern>): Pattern => ({ ...p, ...changes });
+
+  test('a pattern is dated by its update, else by when it was added', () => {
+    assert.equal(patternDate(alpha), '2026-01-02');
+    assert.equal(patternDate(copy(alpha, { updated: '2026-05-06' })), '2026-05-06');
+  });
+  test('newest patterns come first, A–Z within a day, limited and with exclusions', () => {
+    assert.deepEqual(newestPatterns(catalog.patterns, 5).map((p) => p.slug), ['the-beta', 'alpha-pattern']);
+    assert.deepEqual(newestPatterns([beta, copy(alpha, { updated: '2026-09-09' })], 5).map((p) => p.slug), ['alpha-pattern', 'the-beta']);
+    const sameDay = [copy(beta, { added: '2026-01-02' }), alpha];
+    assert.deepEqual(newestPatterns(sameDay, 5).map((p) => p.slug), ['alpha-pattern', 'the-beta']);
+    assert.deepEqual(newestPatterns(catalog.patterns, 1).map((p) => p.slug), ['the-beta']);
+    assert.deepEqual(newestPatterns(catalog.patterns, 5, ['the-beta']).map((p) => p.slug), ['alpha-pattern']);
+  });
+  test('the featured pattern maps to the most of the lens; ties go to the newer, then A–Z', () => {
+    assert.equal(featuredPattern(catalog.patterns)?.slug, 'the-beta');
+    const tied = copy(alpha, { wellArchitected: beta.wellArchitected });
+    assert.equal(featuredPattern([tied, beta])?.slug, 'the-beta');
+    assert.equal(featuredPattern([copy(tied, { added: beta.added }), beta])?.slug, 'alpha-pattern');
+  });
+  test('the featured pattern is never an anti-pattern nor one without a diagram', () => {
+    assert.equal(featuredPattern([copy(beta, { kind: 'anti-pattern' }), alpha])?.slug, 'alpha-pattern');
+    assert.equal(featuredPattern([copy(beta, { diagrams: [] }), alpha])?.slug, 'alpha-pattern');
+    assert.equal(featuredPattern([]), undefined);
+  });
+  test('lens coverage counts each pillar’s practices that at least one pattern maps to', () => {
+    const rows = lensCoverage(catalog).map((r) => [r.pillar.id, r.practicesCovered, r.practices, r.patternCount]);
+    // SEC 1 is mapped only at question level: the pillar has a pattern but no practice covered.
+    assert.deepEqual(rows, [['reliability', 1, 2, 2], ['security', 0, 1, 1]]);
   });
 });

@@ -145,3 +145,38 @@ export function coverageRows(catalog: Catalog): CoverageRow[] {
     }),
   );
 }
+
+/** The date a pattern last changed for a reader: its update, else when it was added (ISO dates sort as text). */
+export function patternDate(pattern: Pattern): string {
+  return pattern.updated ?? pattern.added;
+}
+
+/** Newest first by patternDate, A–Z within a day, so the list is the same on every build. */
+export function newestPatterns(patterns: readonly Pattern[], count: number, exclude: readonly string[] = []): Pattern[] {
+  return byName(patterns)
+    .filter((p) => !exclude.includes(p.slug))
+    .sort((a, b) => patternDate(b).localeCompare(patternDate(a)))
+    .slice(0, count);
+}
+
+/**
+ * The home page's showcase, chosen by rule rather than by hand: the pattern (never an
+ * anti-pattern) with a diagram that maps to the most of the lens, so the first picture a
+ * reader sees is the catalog's broadest design; ties go to the newer, then to A–Z.
+ */
+export function featuredPattern(patterns: readonly Pattern[]): Pattern | undefined {
+  const score = (p: Pattern) => new Set(p.wellArchitected.map((e) => ('practice' in e ? e.practice : e.question))).size;
+  return byName(patterns)
+    .filter((p) => p.kind === 'pattern' && p.diagrams.length > 0)
+    .sort((a, b) => score(b) - score(a) || patternDate(b).localeCompare(patternDate(a)))[0];
+}
+
+export type PillarCoverage = { pillar: Pillar; practices: number; practicesCovered: number; patternCount: number };
+
+/** Per pillar: how many of its best practices at least one pattern maps to, and how many patterns map to it at all. */
+export function lensCoverage(catalog: Catalog): PillarCoverage[] {
+  return wellArchitectedIndex(catalog).map(({ pillar, questions, patternCount }) => {
+    const practices = questions.flatMap((q) => q.practices);
+    return { pillar, practices: practices.length, practicesCovered: practices.filter((p) => p.patterns.length > 0).length, patternCount };
+  });
+}

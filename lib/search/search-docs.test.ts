@@ -48,4 +48,9 @@ describe('buildFacetDocs', () => {
     assert.deepEqual(beta.practice, ['rel-1-1']);
     assert.deepEqual(beta.level, ['intermediate']);
   });
+  test('carry the card thumbnail: the first diagram in each theme', () => {
+    const beta = buildFacetDocs(catalog).find((d) => d.slug === 'the-beta')!;
+    const hash = catalog.patterns.find((p) => p.slug === 'the-beta')!.diagrams[0]!.hash;
+    assert.deepEqual(beta.thumbnail, { light: `/diagrams/${hash}-light.svg`, dark: `/diagrams/${hash}-dark.svg` });
+  });
 });

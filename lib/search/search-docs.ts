@@ -1,6 +1,7 @@
 // Pure: the validated catalog in, the documents search and facets work on out.
 import type { Catalog, Pattern } from '../content';
 import { byName, lensAnchor, patternMappings, resolveComponents } from '../indexes';
+import { diagramThumbnail } from '../thumbnails';
 
 /** One pattern as the search box sees it: only text, weighted by field in engine.ts. */
 export type SearchDoc = {
@@ -80,6 +81,8 @@ export type FacetDoc = {
   language: string[];
   level: string[];
   kind: string[];
+  /** The card's picture: the first diagram's file in each theme, as the server-rendered cards show it. */
+  thumbnail?: { light: string; dark: string };
 };
 
 export function buildFacetDocs(catalog: Catalog): FacetDoc[] {
@@ -97,6 +100,7 @@ export function buildFacetDocs(catalog: Catalog): FacetDoc[] {
       language: [...p.languages],
       level: [p.level],
       kind: [p.kind],
+      thumbnail: diagramThumbnail(p),
     };
   });
 }
