@@ -1,4 +1,5 @@
 import { CodePanel } from '@/components/code-panel';
+import { HashReveal } from '@/components/hash-reveal';
 import { LANGUAGE_LABELS, LanguageTabs } from '@/components/language-tabs';
 import { getSourceFile, languageAnchor, type Pattern } from '@/lib/content';
 import { highlight, languageOf, mergeCss } from '@/lib/highlight';
@@ -53,17 +54,19 @@ async function LanguagePanel({ pattern, language, files }: { pattern: Pattern; l
             Browse {base}/ in the repository
           </a>
         </p>
-        <ul className="space-y-2" aria-label={`${label} source files`}>
+        <ul className="space-y-1" aria-label={`${label} source files`}>
           {highlighted.map(({ file, html }) => {
             const anchor = languageAnchor(language, file);
             return (
-              <li key={file} id={anchor} data-source-file={file} data-source-language={language}>
-                <details className="group rounded-lg border border-slate-200 dark:border-slate-800">
-                  <summary className="cursor-pointer list-none px-3 py-2 font-mono text-sm hover:bg-slate-50 dark:hover:bg-slate-900">
+              <li key={file} data-source-file={file} data-source-language={language}>
+                {/* One file open at a time per language, so the section stays one file long; the anchor sits
+                    inside, so following a link to a file opens it (the browser does, with or without JavaScript). */}
+                <details name={`files-${language}`} className="group rounded-lg border border-slate-200 dark:border-slate-800">
+                  <summary className="flex min-h-11 cursor-pointer list-none items-center px-3 font-mono text-sm hover:bg-slate-50 dark:hover:bg-slate-900">
                     <span aria-hidden className="mr-2 inline-block transition group-open:rotate-90">▸</span>
                     {file}
                   </summary>
-                  <div className="p-2">
+                  <div id={anchor} className="scroll-mt-12 p-2">
                     <CodePanel
                       id={`${anchor}-code`}
                       title={file}
@@ -93,6 +96,7 @@ export async function PatternSource({ pattern }: { pattern: Pattern }) {
   ];
   return (
     <div data-lang-group={apps.length > 1 ? 'both' : 'one'}>
+      <HashReveal />
       {apps.length > 1 && <LanguageTabs languages={apps.map((a) => a.language)} />}
       <div className="space-y-12">
         {apps.map((app) => (
