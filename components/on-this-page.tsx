@@ -1,8 +1,9 @@
 import { TocCurrent } from '@/components/toc-current';
 import type { OutlineEntry } from '@/lib/page-outline';
 
-const link =
-  'block rounded-md px-2 py-1.5 text-slate-700 hover:bg-slate-100 hover:text-slate-950 aria-[current=location]:bg-orange-50 aria-[current=location]:font-semibold aria-[current=location]:text-orange-900 dark:text-slate-300 dark:hover:bg-slate-900 dark:hover:text-white dark:aria-[current=location]:bg-orange-950 dark:aria-[current=location]:text-orange-100';
+// Styled from the list rather than on each link: the outline repeats its links in the page's HTML and its RSC payload.
+const links =
+  '[&_a]:block [&_a]:rounded-md [&_a]:px-2 [&_a]:py-3 lg:[&_a]:py-1.5 [&_a]:text-slate-700 [&_a:hover]:bg-slate-100 dark:[&_a]:text-slate-300 dark:[&_a:hover]:bg-slate-900 [&_a[aria-current]]:bg-orange-50 [&_a[aria-current]]:font-semibold [&_a[aria-current]]:text-orange-900 dark:[&_a[aria-current]]:bg-orange-950 dark:[&_a[aria-current]]:text-orange-100';
 
 /**
  * The page's outline: a collapsed list above the body on narrow screens, a sticky column beside
@@ -16,9 +17,7 @@ export function OnThisPage({ entries }: { entries: readonly OutlineEntry[] }) {
     <ol aria-label={label} className="space-y-0.5">
       {items.map((e) => (
         <li key={e.id}>
-          <a href={`#${e.id}`} className={link} data-toc={e.id}>
-            {e.label}
-          </a>
+          <a href={`#${e.id}`}>{e.label}</a>
         </li>
       ))}
     </ol>
@@ -29,7 +28,7 @@ export function OnThisPage({ entries }: { entries: readonly OutlineEntry[] }) {
         <summary className="cursor-pointer px-3 py-3 font-semibold lg:cursor-default lg:py-2 lg:list-none lg:px-2 lg:text-xs lg:uppercase lg:tracking-wide lg:text-slate-600 dark:lg:text-slate-400">
           On this page
         </summary>
-        <div className="space-y-3 px-1 pb-2 lg:px-0">
+        <div className={`space-y-3 px-1 pb-2 lg:px-0 ${links}`}>
           {list(body, 'The pattern')}
           <hr className="border-slate-200 dark:border-slate-800" />
           {list(page, 'Proof and code')}

@@ -61,11 +61,8 @@ async function LanguagePanel({ pattern, language, files }: { pattern: Pattern; l
               <li key={file} data-source-file={file} data-source-language={language}>
                 {/* One file open at a time per language, so the section stays one file long; the anchor sits
                     inside, so following a link to a file opens it (the browser does, with or without JavaScript). */}
-                <details name={`files-${language}`} className="group rounded-lg border border-slate-200 dark:border-slate-800">
-                  <summary className="flex min-h-11 cursor-pointer list-none items-center px-3 font-mono text-sm hover:bg-slate-50 dark:hover:bg-slate-900">
-                    <span aria-hidden className="mr-2 inline-block transition group-open:rotate-90">▸</span>
-                    {file}
-                  </summary>
+                <details name={`files-${language}`} className="rounded-lg border border-slate-200 dark:border-slate-800">
+                  <summary className="cursor-pointer px-3 py-3 font-mono text-sm hover:bg-slate-50 dark:hover:bg-slate-900">{file}</summary>
                   <div id={anchor} className="scroll-mt-12 p-2">
                     <CodePanel
                       id={`${anchor}-code`}

@@ -2,8 +2,9 @@
 
 import { useEffect } from 'react';
 
-/** How far below the viewport's top a section must start to count as being read: past the sticky header. */
-const READING_LINE = 96;
+/** A section is being read once its top passes this line: below the sticky header and the
+ * scroll offsets a followed link lands a heading at (scroll padding plus its scroll margin). */
+const READING_LINE = 200;
 
 /**
  * Marks the outline link of the section being read with aria-current. It works on the
