@@ -7,6 +7,10 @@ import { repositoryUrl, siteConfig } from '@/lib/site-config';
 
 type Language = 'typescript' | 'python';
 
+// Styled from the list rather than on each file: an app has up to 26 files, each in the page's HTML and its RSC payload.
+const FILE_LIST =
+  '[&_details]:rounded-lg [&_details]:border [&_details]:border-slate-200 dark:[&_details]:border-slate-800 [&_summary]:cursor-pointer [&_summary]:px-3 [&_summary]:py-3 [&_summary]:font-mono [&_summary]:text-sm [&_summary:hover]:bg-slate-50 dark:[&_summary:hover]:bg-slate-900';
+
 function startCommands(slug: string, language: Language): string {
   const repo = new URL(siteConfig.repository.url).pathname.replace(/^\/|\.git$/g, '');
   const fetch = `npx degit ${repo}/content/patterns/${slug}/${language} ${slug}`;
@@ -54,15 +58,15 @@ async function LanguagePanel({ pattern, language, files }: { pattern: Pattern; l
             Browse {base}/ in the repository
           </a>
         </p>
-        <ul className="space-y-1" aria-label={`${label} source files`}>
+        <ul className={`space-y-1 ${FILE_LIST}`} aria-label={`${label} source files`}>
           {highlighted.map(({ file, html }) => {
             const anchor = languageAnchor(language, file);
             return (
               <li key={file} data-source-file={file} data-source-language={language}>
                 {/* One file open at a time per language, so the section stays one file long; the anchor sits
                     inside, so following a link to a file opens it (the browser does, with or without JavaScript). */}
-                <details name={`files-${language}`} className="rounded-lg border border-slate-200 dark:border-slate-800">
-                  <summary className="cursor-pointer px-3 py-3 font-mono text-sm hover:bg-slate-50 dark:hover:bg-slate-900">{file}</summary>
+                <details name={`files-${language}`}>
+                  <summary>{file}</summary>
                   <div id={anchor} className="scroll-mt-12 p-2">
                     <CodePanel
                       id={`${anchor}-code`}
