@@ -9,7 +9,7 @@ type Language = 'typescript' | 'python';
 
 // Styled from the list rather than on each file: an app has up to 26 files, each in the page's HTML and its RSC payload.
 const FILE_LIST =
-  '[&_details]:rounded-lg [&_details]:border [&_details]:border-slate-200 dark:[&_details]:border-slate-800 [&_summary]:cursor-pointer [&_summary]:px-3 [&_summary]:py-3 [&_summary]:font-mono [&_summary]:text-sm [&_summary:hover]:bg-slate-50 dark:[&_summary:hover]:bg-slate-900';
+  '[&_details]:rounded-lg [&_details]:border [&_details]:border-slate-200 dark:[&_details]:border-slate-800 [&_summary]:cursor-pointer [&_summary]:px-3 [&_summary]:py-3 [&_summary]:font-mono [&_summary]:text-sm [&_summary:hover]:bg-slate-50 dark:[&_summary:hover]:bg-slate-900 [&_details>div]:scroll-mt-12 [&_details>div]:p-2';
 
 function startCommands(slug: string, language: Language): string {
   const repo = new URL(siteConfig.repository.url).pathname.replace(/^\/|\.git$/g, '');
@@ -67,7 +67,7 @@ async function LanguagePanel({ pattern, language, files }: { pattern: Pattern; l
                     inside, so following a link to a file opens it (the browser does, with or without JavaScript). */}
                 <details name={`files-${language}`}>
                   <summary>{file}</summary>
-                  <div id={anchor} className="scroll-mt-12 p-2">
+                  <div id={anchor}>
                     <CodePanel
                       id={`${anchor}-code`}
                       title={file}
