@@ -1,14 +1,11 @@
 import type { DeployFacts } from '@/lib/proof/deploy-facts';
 import type { RegionFit } from '@/lib/content/regions';
-
-const usd = (n: number) => `$${n < 10 ? n.toFixed(2) : Math.round(n).toLocaleString('en-US')}`;
+import { deployGlance, usd } from '@/lib/deploy-glance';
 const cell = 'border-b border-slate-200 px-3 py-2 align-top dark:border-slate-800';
 
 /** Quotas, idle costs, prerequisites and Regions, all read from the synthesized templates. */
 export function BeforeYouDeploy({ facts, regions, idleReasons }: { facts: DeployFacts; regions?: RegionFit; idleReasons: readonly { construct: string; why: string }[] }) {
-  const priced = facts.idle.filter((i) => !i.whileRunning);
-  const total = priced.reduce((n, i) => n + (i.monthlyUsd ?? 0), 0);
-  const openEnded = priced.some((i) => i.monthlyUsd === undefined);
+  const { usd: total, openEnded } = deployGlance(facts).idle;
   return (
     <div className="space-y-8 text-sm">
       <section aria-labelledby="deploy-quotas">

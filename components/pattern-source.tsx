@@ -1,10 +1,15 @@
 import { CodePanel } from '@/components/code-panel';
+import { HashReveal } from '@/components/hash-reveal';
 import { LANGUAGE_LABELS, LanguageTabs } from '@/components/language-tabs';
 import { getSourceFile, languageAnchor, type Pattern } from '@/lib/content';
 import { highlight, languageOf, mergeCss } from '@/lib/highlight';
 import { repositoryUrl, siteConfig } from '@/lib/site-config';
 
 type Language = 'typescript' | 'python';
+
+// Styled from the list rather than on each file: an app has up to 26 files, each in the page's HTML and its RSC payload.
+const FILE_LIST =
+  '[&_details]:rounded-lg [&_details]:border [&_details]:border-slate-200 dark:[&_details]:border-slate-800 [&_summary]:cursor-pointer [&_summary]:px-3 [&_summary]:py-3 [&_summary]:font-mono [&_summary]:text-sm [&_summary:hover]:bg-slate-50 dark:[&_summary:hover]:bg-slate-900 [&_details>div]:scroll-mt-12 [&_details>div]:p-2';
 
 function startCommands(slug: string, language: Language): string {
   const repo = new URL(siteConfig.repository.url).pathname.replace(/^\/|\.git$/g, '');
@@ -53,17 +58,16 @@ async function LanguagePanel({ pattern, language, files }: { pattern: Pattern; l
             Browse {base}/ in the repository
           </a>
         </p>
-        <ul className="space-y-2" aria-label={`${label} source files`}>
+        <ul className={`space-y-1 ${FILE_LIST}`} aria-label={`${label} source files`}>
           {highlighted.map(({ file, html }) => {
             const anchor = languageAnchor(language, file);
             return (
-              <li key={file} id={anchor} data-source-file={file} data-source-language={language}>
-                <details className="group rounded-lg border border-slate-200 dark:border-slate-800">
-                  <summary className="cursor-pointer list-none px-3 py-2 font-mono text-sm hover:bg-slate-50 dark:hover:bg-slate-900">
-                    <span aria-hidden className="mr-2 inline-block transition group-open:rotate-90">▸</span>
-                    {file}
-                  </summary>
-                  <div className="p-2">
+              <li key={file} data-source-file={file} data-source-language={language}>
+                {/* One file open at a time per language, so the section stays one file long; the anchor sits
+                    inside, so following a link to a file opens it (the browser does, with or without JavaScript). */}
+                <details name={`files-${language}`}>
+                  <summary>{file}</summary>
+                  <div id={anchor}>
                     <CodePanel
                       id={`${anchor}-code`}
                       title={file}
@@ -93,6 +97,7 @@ export async function PatternSource({ pattern }: { pattern: Pattern }) {
   ];
   return (
     <div data-lang-group={apps.length > 1 ? 'both' : 'one'}>
+      <HashReveal />
       {apps.length > 1 && <LanguageTabs languages={apps.map((a) => a.language)} />}
       <div className="space-y-12">
         {apps.map((app) => (

@@ -35,8 +35,9 @@ export function PatternTemplate({ synth }: { synth: SynthOutput }) {
       {synth.stacks.map((stack) => {
         const id = `template-${stack.name}`;
         return (
-          <details key={stack.name} className="rounded-lg border border-slate-200 dark:border-slate-800">
-            <summary className="cursor-pointer px-3 py-2 text-sm font-medium">{stack.name}.template.json</summary>
+          // One template open at a time: each runs to thousands of lines.
+          <details key={stack.name} name="templates" className="rounded-lg border border-slate-200 dark:border-slate-800">
+            <summary className="cursor-pointer px-3 py-3 text-sm font-medium">{stack.name}.template.json</summary>
             <div className="flex justify-end px-3">
               <CopyButton targetId={id} label="Copy template" />
             </div>

@@ -11,8 +11,14 @@ for (const colorScheme of ['light', 'dark'] as const) {
     for (const path of pages) {
       test(`${path} has no WCAG A/AA violations`, async ({ page }) => {
         await page.goto(path);
-        // Open every disclosure so hidden source and templates are checked too.
-        await page.locator('details').evaluateAll((els) => els.forEach((d) => ((d as HTMLDetailsElement).open = true)));
+        // Open every disclosure so hidden source and templates are checked too; out of its
+        // one-open-at-a-time group first, or opening each would close the one before.
+        await page.locator('details').evaluateAll((els) =>
+          els.forEach((d) => {
+            d.removeAttribute('name');
+            (d as HTMLDetailsElement).open = true;
+          }),
+        );
         const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
         const summary = results.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
         expect(summary).toEqual([]);

@@ -2,7 +2,10 @@ import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import type { ReactNode } from 'react';
 import { ComponentChips } from '@/components/component-chip';
-import { MdxBody } from '@/components/mdx-body';
+import { compileBody } from '@/components/mdx-body';
+import { DeployAtAGlance } from '@/components/deploy-glance';
+import { LeadDiagrams } from '@/components/lead-diagrams';
+import { OnThisPage } from '@/components/on-this-page';
 import { PatternCredits } from '@/components/pattern-credits';
 import { PatternSource } from '@/components/pattern-source';
 import { PatternTemplate } from '@/components/pattern-template';
@@ -17,6 +20,7 @@ import { KindBadge } from '@/components/kind-badge';
 import { RulePackReview } from '@/components/rule-pack-review';
 import { getAsBuiltDiagram, getCatalog, getCdkLibVersion, getDeployFacts, getPattern, getRegionFit, getRulePackResult, getSynthOutput, getVerifiedDate } from '@/lib/content';
 import { patternMappings, resolveComponents } from '@/lib/indexes';
+import { PAGE_SECTIONS, leadDiagrams, pageOutline } from '@/lib/page-outline';
 
 type Props = { params: Promise<{ slug: string }> };
 
@@ -50,6 +54,10 @@ export default async function PatternPage({ params }: Props) {
   const synth = getSynthOutput(pattern);
   const asBuilt = getAsBuiltDiagram(pattern);
   const facts = getDeployFacts(pattern);
+  const regions = getRegionFit(pattern);
+  const lead = leadDiagrams(pattern);
+  const { body, headings } = await compileBody(pattern, new Set(lead.map((d) => d.hash)));
+  const title = (id: (typeof PAGE_SECTIONS)[number]['id']) => PAGE_SECTIONS.find((s) => s.id === id)!.title;
 
   return (
     <article>
@@ -73,57 +81,47 @@ export default async function PatternPage({ params }: Props) {
           {pattern.languages.length > 1 ? 'apps' : 'app'} synthesized{pattern.languages.length > 1 ? ' to the same architecture' : ''}, checked
           against the diagram, linted by cfn-lint, reviewed by cdk-nag and tested in this site&apos;s build.
         </p>
-        <nav aria-label="On this page" className="mt-6 flex flex-wrap gap-3 text-sm">
-          {[
-            ['#guarantees', 'Guarantees'],
-            ['#before-you-deploy', 'Before you deploy'],
-            ['#clean-up', 'Clean up'],
-            ['#mapping', 'Well-Architected'],
-            ['#review', 'Review'],
-            ['#as-built', 'As built'],
-            ['#creators', 'Creators'],
-            ['#source', 'Source'],
-            ['#template', 'CloudFormation'],
-          ].map(([href, label]) => (
-            <a key={href} href={href} className="rounded-md border border-slate-200 px-2 py-1 hover:border-orange-400 dark:border-slate-800">
-              {label}
-            </a>
-          ))}
-        </nav>
       </header>
 
-      <div className="mt-10 max-w-3xl">
-        <MdxBody pattern={pattern} />
-      </div>
+      <LeadDiagrams diagrams={lead} />
+      <DeployAtAGlance facts={facts} regions={regions} />
 
-      <Section id="guarantees" title="Guarantees">
-        <PatternGuarantees pattern={pattern} />
-      </Section>
-      <Section id="before-you-deploy" title="Before you deploy">
-        <BeforeYouDeploy facts={facts} regions={getRegionFit(pattern)} idleReasons={pattern.idleCosts} />
-      </Section>
-      <Section id="clean-up" title="Clean up">
-        <CleanUp facts={facts} slug={pattern.slug} />
-      </Section>
-      <Section id="mapping" title="Well-Architected mapping">
-        <WaMapping mappings={patternMappings(catalog, pattern)} />
-      </Section>
-      <Section id="review" title="Automated review">
-        <PatternReview catalog={catalog} pattern={pattern} synth={synth} />
-        <RulePackReview pattern={pattern} result={getRulePackResult(pattern)} />
-      </Section>
-      <Section id="as-built" title="As built">
-        <AsBuilt diagram={asBuilt} relations={asBuilt.graph.edges.length} />
-      </Section>
-      <Section id="creators" title="Creators and links">
-        <PatternCredits pattern={pattern} />
-      </Section>
-      <Section id="source" title="Source">
-        <PatternSource pattern={pattern} />
-      </Section>
-      <Section id="template" title="Synthesized CloudFormation">
-        <PatternTemplate synth={synth} />
-      </Section>
+      {/* Below lg the outline comes first, collapsed; from lg up it is a sticky column beside the content. */}
+      <div className="lg:mt-10 lg:grid lg:grid-cols-[minmax(0,1fr)_14rem] lg:gap-x-10">
+        <OnThisPage entries={pageOutline(headings)} />
+        {/* A diagram drawn further down (as built) keeps to this column rather than its usual full width. */}
+        <div className="min-w-0 lg:col-start-1 lg:row-start-1 [&_figure[data-diagram]]:max-w-full lg:[&_figure[data-diagram]]:w-auto">
+          <div className="mt-10 max-w-3xl lg:mt-0">{body}</div>
+          <Section id="guarantees" title={title('guarantees')}>
+            <PatternGuarantees pattern={pattern} />
+          </Section>
+          <Section id="before-you-deploy" title={title('before-you-deploy')}>
+            <BeforeYouDeploy facts={facts} regions={regions} idleReasons={pattern.idleCosts} />
+          </Section>
+          <Section id="clean-up" title={title('clean-up')}>
+            <CleanUp facts={facts} slug={pattern.slug} />
+          </Section>
+          <Section id="mapping" title={title('mapping')}>
+            <WaMapping mappings={patternMappings(catalog, pattern)} />
+          </Section>
+          <Section id="review" title={title('review')}>
+            <PatternReview catalog={catalog} pattern={pattern} synth={synth} />
+            <RulePackReview pattern={pattern} result={getRulePackResult(pattern)} />
+          </Section>
+          <Section id="as-built" title={title('as-built')}>
+            <AsBuilt diagram={asBuilt} relations={asBuilt.graph.edges.length} />
+          </Section>
+          <Section id="creators" title={title('creators')}>
+            <PatternCredits pattern={pattern} />
+          </Section>
+          <Section id="source" title={title('source')}>
+            <PatternSource pattern={pattern} />
+          </Section>
+          <Section id="template" title={title('template')}>
+            <PatternTemplate synth={synth} />
+          </Section>
+        </div>
+      </div>
     </article>
   );
 }
