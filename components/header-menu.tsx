@@ -54,7 +54,7 @@ export function HeaderMenu({ children }: { children: ReactNode }) {
         data-open={open || undefined}
         // A followed link leaves the menu closed behind it (Next.js keeps the header mounted).
         onClick={(e) => (e.target as Element).closest('a') && setOpen(false)}
-        className="hidden w-full flex-col gap-3 pb-3 data-open:flex lg:flex lg:w-auto lg:flex-1 lg:flex-row lg:items-center lg:gap-6 lg:pb-0"
+        className="hidden w-full flex-col gap-3 pb-3 data-open:flex lg:flex lg:w-auto lg:min-w-0 lg:flex-1 lg:flex-row lg:items-center lg:gap-4 lg:pb-0"
       >
         {children}
       </div>

@@ -15,15 +15,15 @@ const nav = [
 export function SiteHeader() {
   return (
     <header className="sticky top-0 z-40 border-b border-slate-200 bg-white/90 backdrop-blur dark:border-slate-800 dark:bg-slate-950/90">
-      <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-6 px-4 py-1.5 sm:px-6">
-        <Link href="/" className="flex min-h-11 items-center gap-2 font-semibold tracking-tight">
+      <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-6 px-4 py-1.5 sm:px-6 lg:flex-nowrap">
+        <Link href="/" className="flex min-h-11 shrink-0 items-center gap-2 font-semibold tracking-tight">
           <span aria-hidden className="grid h-7 w-7 place-items-center rounded-md bg-orange-500 text-sm font-bold text-white">
             λ
           </span>
           {siteConfig.name}
         </Link>
         <HeaderMenu>
-          <nav aria-label="Main" className="flex flex-col text-sm lg:flex-row lg:gap-x-1">
+          <nav aria-label="Main" className="flex shrink-0 flex-col text-sm lg:flex-row">
             {nav.map((item) => (
               <Link
                 key={item.href}
@@ -34,7 +34,8 @@ export function SiteHeader() {
               </Link>
             ))}
           </nav>
-          <div className="flex flex-col items-start gap-3 lg:ml-auto lg:flex-row lg:items-center [&>form]:w-full lg:[&>form]:w-auto">
+          {/* From lg up the search box is what gives way when the row is tight. */}
+          <div className="flex min-w-0 flex-col items-start gap-3 lg:ml-auto lg:flex-row lg:items-center [&>form]:w-full lg:[&>form]:w-64 lg:[&>form]:min-w-0 lg:[&>form]:shrink">
             <SiteSearch />
             <ThemeToggle />
           </div>

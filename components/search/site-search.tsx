@@ -100,7 +100,7 @@ export function SiteSearch() {
         }}
         onKeyDown={onKeyDown}
         placeholder="Search patterns…  /"
-        className="min-h-11 w-full rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm placeholder:text-slate-500 lg:min-h-0 lg:w-56 xl:w-64 dark:border-slate-700 dark:bg-slate-900"
+        className="min-h-11 w-full rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm placeholder:text-slate-500 lg:min-h-0 dark:border-slate-700 dark:bg-slate-900"
       />
       <ul
         id={listId}
