@@ -27,7 +27,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
 
 // The theme a reader picks with the toggle, against the system setting, on one page of each type
 // (the phone menu open on one of them): the toggle, not only the media query, must give clean contrast.
-const pageTypes = ['/', '/patterns/', `/patterns/${catalog.patterns[0]!.slug}/`, `/patterns/${catalog.patterns.find((p) => p.kind === 'anti-pattern')!.slug}/`, '/components/', `/components/${catalog.patterns[0]!.components[0]}/`, '/well-architected/', '/well-architected/coverage/', '/about/', '/no-such-page/'];
+const pageTypes = ['/', '/patterns/', `/patterns/${catalog.patterns.find((p) => p.kind === 'pattern')!.slug}/`, `/patterns/${catalog.patterns.find((p) => p.kind === 'anti-pattern')!.slug}/`, '/components/', `/components/${catalog.patterns[0]!.components[0]}/`, '/well-architected/', '/well-architected/coverage/', '/about/', '/no-such-page/'];
 for (const [colorScheme, chosen] of [['light', 'Dark'], ['dark', 'Light']] as const) {
   test.describe(`${chosen.toLowerCase()} chosen with the toggle on a ${colorScheme} system`, () => {
     test.use({ colorScheme });
