@@ -1,6 +1,10 @@
 'use client';
 
 import { type ReactNode, useEffect, useRef, useState } from 'react';
+import { flushSync } from 'react-dom';
+
+const isTyping = (el: Element | null) =>
+  el instanceof HTMLElement && (el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName));
 
 /**
  * Below the lg breakpoint the header's nav, search and theme toggle fold behind a Menu button;
@@ -11,6 +15,18 @@ export function HeaderMenu({ children }: { children: ReactNode }) {
   const [open, setOpen] = useState(false);
   const button = useRef<HTMLButtonElement>(null);
   const panel = useRef<HTMLDivElement>(null);
+
+  // The search shortcuts (/ and Ctrl/Cmd+K) focus the search box, which a closed menu hides: open it
+  // first. Document listeners run before the search box's window listener, so the box is shown by then.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const shortcut = (e.key === 'k' || e.key === 'K') && (e.metaKey || e.ctrlKey);
+      if (!shortcut && !(e.key === '/' && !isTyping(document.activeElement))) return;
+      if (button.current?.checkVisibility() && panel.current && !panel.current.checkVisibility()) flushSync(() => setOpen(true));
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
 
   useEffect(() => {
     if (!open) return;

@@ -42,8 +42,8 @@ async function overflow(page: Page) {
 
 const box = (l: Locator) => l.evaluateAll((els) => els.map((e) => ({ what: e.outerHTML.slice(0, 80), ...e.getBoundingClientRect().toJSON() })));
 async function expectTouchTargets(targets: Locator, min = 44) {
+  await expect(targets.first()).toBeVisible();
   const boxes = await box(targets);
-  expect(boxes.length).toBeGreaterThan(0);
   const small = boxes.filter((b) => b.width < min - 0.5 || b.height < min - 0.5).map((b) => `${b.what} (${b.width}×${b.height})`);
   expect(small).toEqual([]);
 }
@@ -103,6 +103,16 @@ test.describe('at 360 × 740', () => {
     await page.getByRole('combobox', { name: 'Search patterns' }).fill('queue');
     await page.keyboard.press('Enter');
     await expect(page).toHaveURL(/\/patterns\/\?q=queue$/);
+  });
+
+  test('the / shortcut opens the menu and puts the cursor in the search box', async ({ page }) => {
+    await page.goto('/components/');
+    const search = page.getByRole('combobox', { name: 'Search patterns' });
+    await expect(search).toBeHidden();
+    await expect(page.locator('form[role="search"]')).toHaveAttribute('data-ready', 'true');
+    await page.keyboard.press('/');
+    await expect(page.getByRole('button', { name: 'Menu' })).toHaveAttribute('aria-expanded', 'true');
+    await expect(search).toBeFocused();
   });
 
   test('language tabs, copy buttons and filter controls are at least 44 px', async ({ page }) => {
