@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import type { ReactNode } from 'react';
 import { SiteFooter } from '@/components/site-footer';
 import { SiteHeader } from '@/components/site-header';
+import { THEME_SCRIPT } from '@/components/theme/theme-script';
 import { siteConfig } from '@/lib/site-config';
 import './globals.css';
 
@@ -16,8 +17,9 @@ export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en" suppressHydrationWarning>
       <head>
-        {/* Before first paint, so a page never flashes the other language's code. */}
+        {/* Before first paint, so a page never flashes the other language's code or the wrong theme. */}
         <script dangerouslySetInnerHTML={{ __html: LANGUAGE_SCRIPT }} />
+        <script dangerouslySetInnerHTML={{ __html: THEME_SCRIPT }} />
       </head>
       <body className="min-h-screen bg-white font-sans text-slate-900 antialiased dark:bg-slate-950 dark:text-slate-100">
         <a

@@ -24,7 +24,7 @@ export function CopyButton({ targetId, label = 'Copy' }: { targetId: string; lab
     <button
       type="button"
       onClick={copy}
-      className="rounded-md border border-slate-300 px-2 py-1 text-xs font-medium hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800"
+      className="min-h-11 min-w-11 rounded-md border border-slate-300 px-2 py-1 text-xs font-medium hover:bg-slate-100 lg:min-h-0 lg:min-w-0 dark:border-slate-700 dark:hover:bg-slate-800"
     >
       <span aria-live="polite">{state === 'copied' ? 'Copied' : state === 'failed' ? 'Copy failed' : label}</span>
     </button>

@@ -74,7 +74,7 @@ test.describe('in a dark colour scheme', () => {
   test('diagrams switch to their dark rendering and code to its dark palette', async ({ page, browser }) => {
     const pattern = catalog.patterns[0]!;
     await page.goto(`/patterns/${pattern.slug}/`);
-    const img = page.locator('figure[data-diagram] img').first();
+    const img = page.locator('figure[data-diagram] img:visible').first();
     await img.scrollIntoViewIfNeeded();
     await expect.poll(() => img.evaluate((el) => (el as HTMLImageElement).currentSrc)).toMatch(/-dark\.svg$/);
 

@@ -34,7 +34,7 @@ for (const pattern of catalog.patterns) {
 
     test('draws its architecture as a pre-rendered image with a text alternative, and ships no Mermaid', async () => {
       for (const diagram of pattern.diagrams) {
-        const img = page.locator(`[data-diagram="${diagram.hash}"] img`);
+        const img = page.locator(`[data-diagram="${diagram.hash}"] img:visible`);
         await img.scrollIntoViewIfNeeded();
         await expect(img).toHaveAttribute('alt', diagram.description);
         await expect.poll(() => img.evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBeGreaterThan(100);

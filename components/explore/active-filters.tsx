@@ -30,7 +30,7 @@ export function ActiveFilters({ state, options, onChange, empty }: Props) {
             <button
               type="button"
               onClick={c.clear}
-              className="rounded-full border border-slate-300 px-3 py-1 text-xs hover:border-orange-500 dark:border-slate-700"
+              className="min-h-11 rounded-full border border-slate-300 px-3 py-1 text-xs hover:border-orange-500 lg:min-h-0 dark:border-slate-700"
               aria-label={`Remove ${c.text}`}
             >
               {c.text} <span aria-hidden>×</span>
@@ -39,7 +39,7 @@ export function ActiveFilters({ state, options, onChange, empty }: Props) {
         ))}
         {chips.length > 1 && (
           <li>
-            <button type="button" onClick={() => onChange({ q: '', filters: emptyFilters() })} className="px-2 py-1 text-xs underline">
+            <button type="button" onClick={() => onChange({ q: '', filters: emptyFilters() })} className="min-h-11 px-2 py-1 text-xs underline lg:min-h-0">
               Clear all
             </button>
           </li>

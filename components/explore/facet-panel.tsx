@@ -20,7 +20,7 @@ export function FacetPanel({ state, options, counts, onToggle }: Props) {
         const body = <FacetValues facet={key} values={options[key]} state={state} counts={counts[key]} onToggle={onToggle} />;
         return COLLAPSED.includes(key) ? (
           <details key={key} open={selected > 0} className="group">
-            <summary className="cursor-pointer text-sm font-semibold">
+            <summary className="cursor-pointer py-3 text-sm font-semibold lg:py-0">
               {FACET_LABELS[key]}
               {selected ? ` (${selected})` : ''}
             </summary>
@@ -62,7 +62,7 @@ function FacetValues({
                 const count = counts.get(v.value) ?? 0;
                 const id = `facet-${facet}-${v.value}`;
                 return (
-                  <li key={v.value} className="flex items-start gap-2 text-sm">
+                  <li key={v.value} className="flex items-center gap-2 text-sm lg:items-start">
                     <input
                       id={id}
                       type="checkbox"
@@ -71,9 +71,10 @@ function FacetValues({
                       onChange={() => onToggle(facet, v.value)}
                       data-facet={facet}
                       data-value={v.value}
-                      className="mt-1 accent-orange-600"
+                      className="h-4 w-4 shrink-0 accent-orange-600 lg:mt-1"
                     />
-                    <label htmlFor={id} className={!checked && count === 0 ? 'text-slate-500 dark:text-slate-400' : ''}>
+                    {/* On phones the label is a 44 px row, so the whole row is the touch target. */}
+                    <label htmlFor={id} className={`flex min-h-11 flex-1 items-center lg:block lg:min-h-0 ${!checked && count === 0 ? 'text-slate-500 dark:text-slate-400' : ''}`}>
                       {v.label} <span className="tabular-nums text-slate-600 dark:text-slate-400">({count})</span>
                     </label>
                   </li>

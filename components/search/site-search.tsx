@@ -68,7 +68,7 @@ export function SiteSearch() {
   };
 
   return (
-    <form action="/patterns/" method="get" role="search" data-ready={hydrated || undefined} className="relative ml-auto" onSubmit={(e) => query.trim() || e.preventDefault()}>
+    <form action="/patterns/" method="get" role="search" data-ready={hydrated || undefined} className="relative" onSubmit={(e) => query.trim() || e.preventDefault()}>
       <label htmlFor="site-search" className="sr-only">
         Search patterns
       </label>
@@ -100,7 +100,7 @@ export function SiteSearch() {
         }}
         onKeyDown={onKeyDown}
         placeholder="Search patterns…  /"
-        className="w-48 rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm placeholder:text-slate-500 sm:w-64 dark:border-slate-700 dark:bg-slate-900"
+        className="min-h-11 w-full rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm placeholder:text-slate-500 lg:min-h-0 dark:border-slate-700 dark:bg-slate-900"
       />
       <ul
         id={listId}

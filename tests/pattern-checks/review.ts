@@ -12,13 +12,13 @@ export async function expectDiagramsReviewAndVerification(page: Page, pattern: C
   await expect(page.locator('[data-verified]')).toContainText(`Verified with aws-cdk-lib ${cdkLib} on 20`);
   if (pattern.languages.includes('python')) await expect(page.locator('[data-verified]')).toContainText('the TypeScript and Python apps synthesized to the same architecture');
 
-  const authored = page.locator(`[data-diagram="${pattern.diagrams[0]!.hash}"] img`);
+  const authored = page.locator(`[data-diagram="${pattern.diagrams[0]!.hash}"] img:visible`);
   await authored.scrollIntoViewIfNeeded();
   await expect.poll(() => authored.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
 
   const asBuilt = page.locator('[data-as-built]');
   await asBuilt.locator('summary').click();
-  const generated = asBuilt.locator('img');
+  const generated = asBuilt.locator('img:visible');
   await expect(generated).toBeVisible();
   await expect.poll(() => generated.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
   await expect(generated).toHaveAttribute('alt', /Generated from the synthesized template/);
