@@ -52,7 +52,7 @@ export async function compileBody(pattern: Pattern, lifted: ReadonlySet<string>)
     },
   });
   const body = (
-    <div className="prose prose-slate max-w-none dark:prose-invert prose-headings:scroll-mt-20 prose-pre:bg-transparent prose-pre:p-0 prose-code:before:content-none prose-code:after:content-none">
+    <div className="prose prose-slate max-w-none dark:prose-invert prose-pre:bg-transparent prose-pre:p-0 prose-code:before:content-none prose-code:after:content-none">
       {content}
     </div>
   );

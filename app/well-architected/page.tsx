@@ -50,13 +50,13 @@ export default function WellArchitectedPage() {
       </nav>
       <div className="space-y-16">
         {index.map(({ pillar, questions }) => (
-          <section key={pillar.id} id={pillar.id} aria-labelledby={`${pillar.id}-heading`} className="scroll-mt-20">
+          <section key={pillar.id} id={pillar.id} aria-labelledby={`${pillar.id}-heading`}>
             <h2 id={`${pillar.id}-heading`} className="text-2xl font-semibold tracking-tight">
               <span className="text-orange-700 dark:text-orange-400">{pillar.code}</span> {pillar.name}
             </h2>
             <p className="mt-1 text-slate-600 dark:text-slate-400">{pillar.summary}</p>
             {questions.map(({ question, questionLevel, practices }) => (
-              <section key={question.id} id={lensAnchor(question.id)} className="mt-8 scroll-mt-20" aria-labelledby={`${lensAnchor(question.id)}-h`}>
+              <section key={question.id} id={lensAnchor(question.id)} className="mt-8" aria-labelledby={`${lensAnchor(question.id)}-h`}>
                 <h3 id={`${lensAnchor(question.id)}-h`} className="text-lg font-semibold">
                   {question.id} · {question.question}
                 </h3>
@@ -67,7 +67,7 @@ export default function WellArchitectedPage() {
                       key={practice.id}
                       id={lensAnchor(practice.id)}
                       data-practice={practice.id}
-                      className="scroll-mt-20 rounded-lg border border-slate-200 p-4 dark:border-slate-800"
+                      className="rounded-lg border border-slate-200 p-4 dark:border-slate-800"
                     >
                       <p className="font-medium">
                         {practice.id} {practice.title}

@@ -38,7 +38,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 
 function Section({ id, title, children }: { id: string; title: string; children: ReactNode }) {
   return (
-    <section id={id} aria-labelledby={`${id}-heading`} className="mt-16 scroll-mt-20">
+    <section id={id} aria-labelledby={`${id}-heading`} className="mt-16">
       <h2 id={`${id}-heading`} className="mb-6 border-b border-slate-200 pb-2 text-2xl font-semibold tracking-tight dark:border-slate-800">
         {title}
       </h2>
