@@ -3,18 +3,17 @@
 // vanish on a dark page: each becomes a tile of its own colour (or slate for the general,
 // squid-ink glyphs) with the glyph in white, so every icon reads on both themes.
 import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { ComponentRegistry } from './schema';
 
 /** The tile behind general (squid-ink) glyphs: white on it and it on white or slate-950 all exceed 3:1. */
 export const GLYPH_TILE = '#5a6b86';
 const SQUID_INK = /^#(23|24)2f3[de]$|^#000(000)?$/i;
 
-let iconsDir: string | undefined;
+// From the project root, like every path of the gateway: Next bundles this module, so a
+// require.resolve here would give a module id, not a path.
 function awsIconsDir(): string {
-  iconsDir ??= join(dirname(createRequire(import.meta.url).resolve('aws-icons/package.json')), 'icons');
-  return iconsDir;
+  return join(process.cwd(), 'node_modules', 'aws-icons', 'icons');
 }
 
 export function awsIconVersion(): string {
