@@ -3,17 +3,25 @@
 // vanish on a dark page: each becomes a tile of its own colour (or slate for the general,
 // squid-ink glyphs) with the glyph in white, so every icon reads on both themes.
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { ComponentRegistry } from './schema';
 
 /** The tile behind general (squid-ink) glyphs: white on it and it on white or slate-950 all exceed 3:1. */
 export const GLYPH_TILE = '#5a6b86';
 const SQUID_INK = /^#(23|24)2f3[de]$|^#000(000)?$/i;
 
-// From the project root, like every path of the gateway: Next bundles this module, so a
-// require.resolve here would give a module id, not a path.
+// Found the way Node resolves a package, from the working directory up, else beside this source
+// file (a check run in a scratch folder): Next bundles this module, so a require.resolve here
+// would give a module id, not a path.
+let iconsDir: string | undefined;
 function awsIconsDir(): string {
-  return join(process.cwd(), 'node_modules', 'aws-icons', 'icons');
+  if (iconsDir) return iconsDir;
+  for (let dir = process.cwd(); dirname(dir) !== dir; dir = dirname(dir)) {
+    const candidate = join(dir, 'node_modules', 'aws-icons', 'icons');
+    if (existsSync(candidate)) return (iconsDir = candidate);
+  }
+  return (iconsDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'node_modules', 'aws-icons', 'icons'));
 }
 
 export function awsIconVersion(): string {
