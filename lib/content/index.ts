@@ -8,6 +8,7 @@ import { asBuiltDiagram } from '../proof/as-built';
 import { execFileSync } from 'node:child_process';
 import type { Pattern } from './patterns';
 import { deployableOutput, type RulePackResult, rulePackResult } from './anti-patterns';
+import { readAwsIcon, tileSvg } from './aws-icons';
 
 export type { Catalog, CatalogPaths } from './load';
 export type { Pattern } from './patterns';
@@ -85,6 +86,12 @@ let version: string | undefined;
 export function getCdkLibVersion(): string {
   version ??= cdkLibVersion(paths.root);
   return version;
+}
+
+/** A component's icon as the site serves it at componentIconSrc(id): one tile, readable on both themes. */
+export function getComponentIconSvg(componentId: string): string | undefined {
+  const c = getCatalog().registry.components.find((x) => x.id === componentId);
+  return c && tileSvg(readAwsIcon(c.icon), c.name);
 }
 
 const asBuiltCache = new Map<string, ReturnType<typeof asBuiltDiagram>>();

@@ -44,12 +44,12 @@ describe('loadCatalog', () => {
 
 describe('registries', () => {
   test('reject a component whose group does not exist', () => {
-    const data = { groups: [{ id: 'api', name: 'API' }], components: [{ id: 'x', name: 'X', group: 'nope', service: 'S', aliases: [], cloudFormationTypes: [], iamActions: [], onOriginalSite: false }] };
+    const data = { groups: [{ id: 'api', name: 'API' }], components: [{ id: 'x', name: 'X', group: 'nope', icon: 'resource/Client', service: 'S', aliases: [], cloudFormationTypes: [], iamActions: [], onOriginalSite: false }] };
     assert.throws(() => parseComponentRegistry('c.json', data), /components\[0\]\.group: one of the group ids \(api\); got "nope"/);
   });
 
   test('reject a duplicated component id', () => {
-    const c = { id: 'x', name: 'X', group: 'api', service: 'S', aliases: [], cloudFormationTypes: [], iamActions: [], onOriginalSite: false };
+    const c = { id: 'x', name: 'X', group: 'api', icon: 'resource/Client', service: 'S', aliases: [], cloudFormationTypes: [], iamActions: [], onOriginalSite: false };
     assert.throws(() => parseComponentRegistry('c.json', { groups: [{ id: 'api', name: 'API' }], components: [c, c] }), /"x" is used twice/);
   });
 

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { DIAGRAM_THEMES, diagramFile } from './diagrams';
 import { ContentError } from './errors';
+import { iconProblems } from './aws-icons';
 import { type FlagMap, flagProblems } from './cdk-flags';
 import { type Pattern, parsePattern } from './patterns';
 import { parseComponentRegistry, parseLens } from './registries';
@@ -60,6 +61,8 @@ export type LoadOptions = {
 export function loadCatalog(paths: CatalogPaths, options: LoadOptions = {}): Catalog {
   const { root, content } = paths;
   const registry = parseComponentRegistry('content/components.json', readJson(join(content, 'components.json'), root));
+  const missingIcons = iconProblems(registry);
+  if (missingIcons.length) throw new ContentError('content/components.json', missingIcons);
   const lens = parseLens('content/well-architected.json', readJson(join(content, 'well-architected.json'), root));
 
   const patternsDir = join(content, 'patterns');

@@ -123,6 +123,11 @@ export type Frontmatter = z.infer<typeof frontmatterSchema>;
 export type AntiPattern = z.infer<typeof antiPatternSchema>;
 export type WellArchitectedEntry = z.infer<typeof wellArchitectedEntrySchema>;
 
+/** A file of the aws-icons package: a 64×64 service tile or a 48×48 resource glyph. */
+export const awsIconRef = z
+  .string()
+  .regex(/^(architecture-service|resource)\/[A-Za-z0-9]+$/, 'expected an aws-icons file such as "architecture-service/AWSLambda" or "resource/Client" (no .svg)');
+
 export const componentRegistrySchema = z.strictObject({
   groups: z.array(z.strictObject({ id: kebabId, name: z.string().min(1) })).min(1),
   components: z
@@ -131,6 +136,8 @@ export const componentRegistrySchema = z.strictObject({
         id: kebabId,
         name: z.string().min(1),
         group: kebabId,
+        /** The aws-icons file (without .svg) the site shows for it, in diagrams and on cards. */
+        icon: awsIconRef,
         service: z.string().min(1),
         aliases: z.array(z.string().min(1)),
         cloudFormationTypes: z.array(z.string().regex(/^[A-Za-z0-9]+::[A-Za-z0-9]+::[A-Za-z0-9]+$/)),

@@ -45,7 +45,7 @@ describe('diagramDrift', () => {
 });
 
 const component = (id: string, patch: Partial<Component>): Component => ({
-  id, name: id, group: 'g', service: id, aliases: [], cloudFormationTypes: [], iamActions: [], packages: [], includes: [], onOriginalSite: false, ...patch,
+  id, name: id, group: 'g', icon: 'resource/Client', service: id, aliases: [], cloudFormationTypes: [], iamActions: [], packages: [], includes: [], onOriginalSite: false, ...patch,
 });
 const registry = [
   component('http-api', { cloudFormationTypes: ['AWS::ApiGatewayV2::Api'] }),
