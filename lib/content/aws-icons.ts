@@ -1,15 +1,15 @@
-// AWS Architecture Icons from the aws-icons package, made into one look: a 64×64 coloured tile.
+// AWS Architecture Icons from the aws-icons package, made into one look: a 64×64 tile.
 // Service icons already are tiles. Resource icons are bare 48×48 glyphs, dark on light, which
-// vanish on a dark page: each becomes a tile of its own colour (or slate for the general,
-// squid-ink glyphs) with the glyph in white, so every icon reads on both themes.
+// vanish on a dark page: each is placed, unchanged, on a white tile with a light border. The
+// glyph itself is never recoloured or reshaped, since AWS publishes the icons to be used as
+// drawn; the tile is what makes it read on both themes.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ComponentRegistry } from './schema';
 
-/** The tile behind general (squid-ink) glyphs: white on it and it on white or slate-950 all exceed 3:1. */
-export const GLYPH_TILE = '#5a6b86';
-const SQUID_INK = /^#(23|24)2f3[de]$|^#000(000)?$/i;
+/** The tile behind bare glyphs: white, so their own dark and coloured strokes keep their contrast. */
+export const GLYPH_TILE = '<rect x="0.5" y="0.5" width="63" height="63" rx="6" fill="#fff" stroke="#94a3b8"/>';
 
 // Found the way Node resolves a package, from the working directory up, else beside this source
 // file (a check run in a scratch folder): Next bundles this module, so a require.resolve here
@@ -40,12 +40,9 @@ export function tileBody(raw: string): string {
     .replace(/<\/svg>\s*$/, '')
     .replace(/<title>[\s\S]*?<\/title>/, '');
   if (viewBox?.[1] === '64' && viewBox[2] === '64') return inner;
-  const colours = [...inner.matchAll(/(?:fill|stroke)="(#[0-9a-f]{3,6})"/gi)].map((m) => m[1]!);
-  const tile = colours.find((c) => !SQUID_INK.test(c) && !/^#f{3}(f{3})?$/i.test(c)) ?? GLYPH_TILE;
-  const white = inner.replace(/((?:fill|stroke)=")#[0-9a-f]{3,6}"/gi, '$1#fff"');
   const size = Number(viewBox?.[1] ?? 48);
   const scale = 48 / size;
-  return `<path fill="${tile}" d="M0 0h64v64H0z"/><g transform="translate(8 8)${scale === 1 ? '' : ` scale(${scale})`}">${white}</g>`;
+  return `${GLYPH_TILE}<g transform="translate(8 8)${scale === 1 ? '' : ` scale(${scale})`}">${inner}</g>`;
 }
 
 /** A standalone SVG of one icon tile, as the site serves it. */

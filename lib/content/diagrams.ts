@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 
 /** Bump when the renderer or its theme changes, so every cached SVG is redrawn. */
-export const DIAGRAM_RENDER_VERSION = 'mermaid-11/aws-icons-v1';
+export const DIAGRAM_RENDER_VERSION = 'mermaid-11/aws-icons-v2';
 export const DIAGRAM_THEMES = ['light', 'dark'] as const;
 export type DiagramTheme = (typeof DIAGRAM_THEMES)[number];
 

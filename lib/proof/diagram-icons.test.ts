@@ -91,11 +91,12 @@ describe('Mermaid rewrite', () => {
 });
 
 describe('icon tiles', () => {
-  test('a service tile is kept; a dark glyph becomes white on the slate tile; a coloured glyph on its colour', () => {
+  test('a service tile is kept; a bare glyph, dark or coloured, is placed unchanged on a white tile', () => {
     assert.equal(tileBody('<svg viewBox="0 0 64 64"><title>x</title><path fill="#ed7100" d="M0 0"/></svg>'), '<path fill="#ed7100" d="M0 0"/>');
     const general = tileBody('<svg viewBox="0 0 48 48"><title>x</title><path fill="#232f3d" d="M1 1"/></svg>');
-    assert.equal(general, `<path fill="${GLYPH_TILE}" d="M0 0h64v64H0z"/><g transform="translate(8 8)"><path fill="#fff" d="M1 1"/></g>`);
-    assert.match(tileBody('<svg viewBox="0 0 48 48"><path fill="#e7157b" d="M1 1"/></svg>'), /^<path fill="#e7157b" d="M0 0h64v64H0z"\/>.*fill="#fff"/);
+    // A bare glyph keeps its own colours, unchanged, on a white tile.
+    assert.equal(general, `${GLYPH_TILE}<g transform="translate(8 8)"><path fill="#232f3d" d="M1 1"/></g>`);
+    assert.equal(tileBody('<svg viewBox="0 0 48 48"><path fill="#e7157b" d="M1 1"/></svg>'), `${GLYPH_TILE}<g transform="translate(8 8)"><path fill="#e7157b" d="M1 1"/></g>`);
   });
   test('the gateway names the component, the field and the form of a missing icon', () => {
     const problems = iconProblems({ groups: [], components: [component('x', { icon: 'resource/Nope' })] }, () => false);
