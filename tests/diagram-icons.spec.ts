@@ -50,7 +50,7 @@ test('every component icon is served as an SVG', async ({ page }) => {
     expect(response.headers()['content-type'], `${componentIconSrc(c.id)} is an SVG`).toContain('image/svg+xml');
     const shapes = await page.evaluate((text) => {
       const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
-      return doc.documentElement.nodeName === 'svg' ? doc.querySelectorAll('path').length : -1;
+      return doc.documentElement.nodeName === 'svg' ? doc.querySelectorAll('path, rect, circle, ellipse, polygon, polyline, line').length : -1;
     }, await response.text());
     expect(shapes, `${c.id}: a parsable SVG with the icon's shapes`).toBeGreaterThan(1);
   }
