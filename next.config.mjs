@@ -14,6 +14,9 @@ const nextConfig = {
   // Next leaves one core to itself and renders on the rest: a single worker on a 2-core
   // machine. Rendering is most of the build (highlighting every source file), so use them all.
   experimental: { cpus: availableParallelism() },
+  // A pattern page renders in a few seconds alone, but a busy small machine (tests or another build
+  // beside this one) pushed some past Next's 60 s limit; a slow page is not a broken one.
+  staticPageGenerationTimeout: 300,
 };
 
 export default nextConfig;
