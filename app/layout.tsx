@@ -18,8 +18,8 @@ export default function RootLayout({ children }: { children: ReactNode }) {
     <html lang="en" suppressHydrationWarning>
       <head>
         {/* Before first paint, so a page never flashes the other language's code or the wrong theme. */}
-        <script dangerouslySetInnerHTML={{ __html: LANGUAGE_SCRIPT }} />
-        <script dangerouslySetInnerHTML={{ __html: THEME_SCRIPT }} />
+        <script data-boot="language" dangerouslySetInnerHTML={{ __html: LANGUAGE_SCRIPT }} />
+        <script data-boot="theme" dangerouslySetInnerHTML={{ __html: THEME_SCRIPT }} />
       </head>
       <body className="min-h-screen bg-white font-sans text-slate-900 antialiased dark:bg-slate-950 dark:text-slate-100">
         <a

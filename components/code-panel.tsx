@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { CopyButton } from '@/components/copy-button';
+import { Island } from '@/components/island';
 
 /** A titled code block with a copy button; `html` is build-time highlighted markup. */
 /** The scroll box is focusable so keyboard users can scroll long files too. */
@@ -10,7 +11,7 @@ export function CodePanel({ id, title, html, actions }: { id: string; title: str
         <span className="font-mono text-xs">{title}</span>
         <span className="ml-auto flex items-center gap-3">
           {actions}
-          <CopyButton targetId={id} label="Copy" />
+          <Island name="copy-button" component={CopyButton} props={{ targetId: id, label: 'Copy' }} />
         </span>
       </div>
       <div id={id} tabIndex={0} role="region" aria-label={title} className="max-h-[36rem] overflow-auto [&_pre]:rounded-none" dangerouslySetInnerHTML={{ __html: html }} />

@@ -1,4 +1,3 @@
-import Link from 'next/link';
 import { ComponentIcon } from '@/components/component-icon';
 import type { Component } from '@/lib/content';
 
@@ -7,13 +6,13 @@ export type ChipComponent = Pick<Component, 'id' | 'name'>;
 
 export function ComponentChip({ component }: { component: ChipComponent }) {
   return (
-    <Link
+    <a
       href={`/components/${component.id}/`}
       className="inline-flex min-h-8 items-center gap-1.5 rounded-full border border-slate-200 bg-slate-50 py-1 pl-1.5 pr-2.5 text-xs font-medium text-slate-700 hover:border-orange-400 hover:text-orange-700 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-300 dark:hover:text-orange-300"
     >
       <ComponentIcon id={component.id} size={20} className="rounded-sm" />
       {component.name}
-    </Link>
+    </a>
   );
 }
 

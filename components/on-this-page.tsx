@@ -1,5 +1,5 @@
-import { TocCurrent } from '@/components/toc-current';
 import type { OutlineEntry } from '@/lib/page-outline';
+import { Island } from '@/components/island';
 
 // Styled from the list rather than on each link: the outline repeats its links in the page's HTML and its RSC payload.
 const links =
@@ -34,7 +34,7 @@ export function OnThisPage({ entries }: { entries: readonly OutlineEntry[] }) {
           {list(page, 'Proof and code')}
         </div>
       </details>
-      <TocCurrent navId="on-this-page" />
+      <Island name="toc-current" props={{ navId: 'on-this-page' }} />
     </nav>
   );
 }

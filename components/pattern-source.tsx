@@ -1,9 +1,9 @@
 import { CodePanel } from '@/components/code-panel';
-import { HashReveal } from '@/components/hash-reveal';
 import { LANGUAGE_LABELS, LanguageTabs } from '@/components/language-tabs';
 import { getSourceFile, languageAnchor, type Pattern } from '@/lib/content';
 import { highlight, languageOf, mergeCss } from '@/lib/highlight';
 import { repositoryUrl, siteConfig } from '@/lib/site-config';
+import { Island } from '@/components/island';
 
 type Language = 'typescript' | 'python';
 
@@ -97,8 +97,8 @@ export async function PatternSource({ pattern }: { pattern: Pattern }) {
   ];
   return (
     <div data-lang-group={apps.length > 1 ? 'both' : 'one'}>
-      <HashReveal />
-      {apps.length > 1 && <LanguageTabs languages={apps.map((a) => a.language)} />}
+      <Island name="hash-reveal" props={{}} />
+      {apps.length > 1 && <Island name="language-tabs" component={LanguageTabs} props={{ languages: apps.map((a) => a.language) }} />}
       <div className="space-y-12">
         {apps.map((app) => (
           <LanguagePanel key={app.language} pattern={pattern} language={app.language} files={app.files} />

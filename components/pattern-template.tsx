@@ -1,6 +1,7 @@
 import { CopyButton } from '@/components/copy-button';
 import type { SynthOutput } from '@/lib/content';
 import { resourceCounts } from '@/lib/indexes';
+import { Island } from '@/components/island';
 
 /** The synthesized CloudFormation: a count by resource type, then the full template on demand. */
 export function PatternTemplate({ synth }: { synth: SynthOutput }) {
@@ -39,9 +40,9 @@ export function PatternTemplate({ synth }: { synth: SynthOutput }) {
           <details key={stack.name} name="templates" className="rounded-lg border border-slate-200 dark:border-slate-800">
             <summary className="cursor-pointer px-3 py-3 text-sm font-medium">{stack.name}.template.json</summary>
             <div className="flex justify-end px-3">
-              <CopyButton targetId={id} label="Copy template" />
+              <Island name="copy-button" component={CopyButton} props={{ targetId: id, label: 'Copy template' }} />
             </div>
-            <pre id={id} tabIndex={0} aria-label={`${stack.name} CloudFormation template`} className="max-h-[32rem] overflow-auto p-3 text-xs">
+            <pre id={id} tabIndex={0} role="region" aria-label={`${stack.name} CloudFormation template`} className="max-h-[32rem] overflow-auto p-3 text-xs">
               {JSON.stringify(stack.template, null, 2)}
             </pre>
           </details>

@@ -1,5 +1,6 @@
 import Link from 'next/link';
 import { HeaderMenu } from '@/components/header-menu';
+import { Island } from '@/components/island';
 import { SiteSearch } from '@/components/search/site-search';
 import { ThemeToggle } from '@/components/theme/theme-toggle';
 import { siteConfig } from '@/lib/site-config';
@@ -22,7 +23,12 @@ export function SiteHeader() {
           </span>
           {siteConfig.name}
         </Link>
-        <HeaderMenu>
+        <Island name="header-menu" component={HeaderMenu} props={{}} />
+        {/* The menu panel: HeaderMenu opens it below lg by setting data-open. */}
+        <div
+          id="site-menu"
+          className="hidden w-full flex-col gap-3 pb-3 data-open:flex lg:flex lg:w-auto lg:min-w-0 lg:flex-1 lg:flex-row lg:items-center lg:gap-4 lg:pb-0"
+        >
           <nav aria-label="Main" className="flex shrink-0 flex-col text-sm lg:flex-row">
             {nav.map((item) => (
               <Link
@@ -35,11 +41,11 @@ export function SiteHeader() {
             ))}
           </nav>
           {/* From lg up the search box is what gives way when the row is tight. */}
-          <div className="flex min-w-0 flex-col items-start gap-3 lg:ml-auto lg:flex-row lg:items-center [&>form]:w-full lg:[&>form]:w-64 lg:[&>form]:min-w-0 lg:[&>form]:shrink">
-            <SiteSearch />
-            <ThemeToggle />
+          <div className="flex min-w-0 flex-col items-start gap-3 lg:ml-auto lg:flex-row lg:items-center [&_form]:w-full lg:[&_form]:w-64 lg:[&_form]:min-w-0 lg:[&_form]:shrink">
+            <Island name="site-search" component={SiteSearch} props={{}} />
+            <Island name="theme-toggle" component={ThemeToggle} props={{}} />
           </div>
-        </HeaderMenu>
+        </div>
       </div>
     </header>
   );

@@ -111,7 +111,7 @@ test.describe('at 360 × 740', () => {
     await page.goto('/components/');
     const search = page.getByRole('combobox', { name: 'Search patterns' });
     await expect(search).toBeHidden();
-    await expect(page.locator('form[role="search"]')).toHaveAttribute('data-ready', 'true');
+    await expect(page.locator('[data-island="header-menu"]')).toHaveAttribute('data-hydrated', '');
     await page.keyboard.press('/');
     await expect(page.getByRole('button', { name: 'Menu' })).toHaveAttribute('aria-expanded', 'true');
     await expect(search).toBeFocused();

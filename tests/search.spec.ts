@@ -12,10 +12,10 @@ function typo(title: string): string {
 
 const searchBox = (page: Page) => page.getByRole('combobox', { name: 'Search patterns' });
 
-/** Navigates and waits for hydration: before it, the box is a plain form with no suggestions. */
+/** Navigates and waits until the search island is armed: it hydrates on first focus or pointer. */
 async function open(page: Page, path: string) {
   await page.goto(path);
-  await page.locator('form[role="search"][data-ready]').waitFor();
+  await page.locator('[data-island="site-search"][data-armed]').waitFor({ state: 'attached' });
 }
 
 test('the index and Fuse.js are fetched only when search is first used', async ({ page }) => {
@@ -25,8 +25,10 @@ test('the index and Fuse.js are fetched only when search is first used', async (
   await page.waitForLoadState('networkidle');
   expect(requests.filter((r) => r.includes('search-index'))).toEqual([]);
   const before = requests.length;
+  const indexFetched = page.waitForRequest((r) => r.url().endsWith('/search-index.json'));
   await searchBox(page).fill('webhook');
-  await expect(page.getByRole('listbox', { name: 'Search results' })).toBeVisible();
+  await indexFetched;
+  await expect(page.getByRole('option', { name: /Scalable Webhook/ })).toBeVisible();
   const later = requests.slice(before);
   expect(later).toContain('/search-index.json');
   expect(later.some((r) => r.endsWith('.js')), 'the search code arrives as its own chunk').toBe(true);

@@ -6,6 +6,7 @@ import { getCatalog } from '@/lib/content';
 import { azIndex, byKind } from '@/lib/indexes';
 import { facetOptions } from '@/lib/search/facets';
 import { buildFacetDocs } from '@/lib/search/search-docs';
+import { Island } from '@/components/island';
 
 export const metadata: Metadata = { title: 'All patterns A–Z' };
 
@@ -21,7 +22,7 @@ export default function PatternsPage() {
           one ships a CDK app you can deploy; an anti-pattern ships the mistake and its fix, and a rule pack that spots it.
         </p>
       </PageHeader>
-      <PatternExplorer docs={buildFacetDocs(catalog)} options={facetOptions(catalog)}>
+      <Island name="pattern-explorer" component={PatternExplorer} props={{ docs: buildFacetDocs(catalog), options: facetOptions(catalog) }}>
       <nav aria-label="Jump to letter" className="sticky top-14 z-30 -mx-4 mb-8 bg-white/95 px-4 py-2 dark:bg-slate-950/95">
         <ol className="flex flex-wrap gap-1">
           {letters.map(({ letter, patterns }) => (
@@ -80,7 +81,7 @@ export default function PatternsPage() {
           </section>
         )}
       </div>
-      </PatternExplorer>
+      </Island>
     </>
   );
 }

@@ -1,6 +1,5 @@
 'use client';
 
-import Link from 'next/link';
 import type { Match } from '@/lib/search/engine';
 import { highlight } from '@/lib/search/highlight';
 import type { FacetDoc } from '@/lib/search/search-docs';
@@ -25,12 +24,12 @@ export function ExploreResults({ results, componentNames }: { results: Result[];
             {doc.thumbnail && <PatternThumb srcs={doc.thumbnail} />}
             <KindBadge kind={doc.kind[0] ?? 'pattern'} />
             <h3 className="text-lg font-semibold tracking-tight">
-              <Link
+              <a
                 href={`/patterns/${doc.slug}/`}
                 className="after:absolute after:inset-0 after:rounded-xl hover:text-orange-700 dark:hover:text-orange-300"
               >
                 <Field text={doc.title} match={matches.find((m) => m.field === 'title')} />
-              </Link>
+              </a>
             </h3>
             <p className="text-sm text-slate-600 dark:text-slate-400">
               <Field text={doc.summary} match={matches.find((m) => m.field === 'summary')} />

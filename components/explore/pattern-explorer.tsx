@@ -3,13 +3,14 @@
 import { type ReactNode, useMemo } from 'react';
 import { type FacetKey, type FacetOptions, MAX_QUERY_CHARS, facetCounts, filterDocs, hasActiveState, toggleValue } from '@/lib/search/facets';
 import type { FacetDoc } from '@/lib/search/search-docs';
+import { IslandSlot } from '@/components/island-slot';
 import { useSearch } from '@/components/search/use-search';
 import { ActiveFilters } from './active-filters';
 import { ExploreResults, type Result } from './explore-results';
 import { FacetPanel } from './facet-panel';
 import { useExploreState } from './use-explore-state';
 
-type Props = { docs: FacetDoc[]; options: FacetOptions; children: ReactNode };
+type Props = { docs: FacetDoc[]; options: FacetOptions; children?: ReactNode };
 
 /**
  * Search and facets over the server-rendered A–Z list (the children). The list stays the
@@ -70,7 +71,7 @@ export function PatternExplorer({ docs, options, children }: Props) {
         {active && results.length === 0 && status !== 'loading' && (
           <ActiveFilters empty state={state} options={options} onChange={(next) => commit(next, 'push')} />
         )}
-        <div hidden={active}>{children}</div>
+        <IslandSlot hidden={active}>{children}</IslandSlot>
       </div>
     </div>
   );

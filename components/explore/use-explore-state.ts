@@ -1,7 +1,7 @@
 'use client';
 
-import { useCallback, useMemo, useSyncExternalStore } from 'react';
-import { useHydrated } from '@/components/use-hydrated';
+import { useCallback, useMemo } from 'react';
+import { useClientValue, useHydrated } from '@/components/use-hydrated';
 import { type ExploreState, type FacetOptions, parseExploreState, serializeExploreState } from '@/lib/search/facets';
 
 // The URL is the store: this event tells subscribers that pushState/replaceState changed it.
@@ -24,7 +24,7 @@ let typing = false;
  * does not step through a query letter by letter.
  */
 export function useExploreState(options: FacetOptions) {
-  const search = useSyncExternalStore(subscribe, () => window.location.search, () => '');
+  const search = useClientValue(subscribe, () => window.location.search, '');
   const ready = useHydrated();
   const { state, ignored } = useMemo(() => parseExploreState(search, options), [search, options]);
 

@@ -1,44 +1,44 @@
 'use client';
 
-import { useEffect, useId, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { Hit } from '@/lib/search/engine';
-import { MAX_QUERY_CHARS } from '@/lib/search/facets';
+import { MAX_QUERY_CHARS } from '@/lib/search/limits';
 import { highlight } from '@/lib/search/highlight';
 import { useHydrated } from '@/components/use-hydrated';
 import { Highlighted } from './highlighted';
 import { useSearch } from './use-search';
 
-const isTyping = (el: Element | null) =>
-  el instanceof HTMLElement && (el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName));
+// A fixed id, not useId: the header holds one search box, and the static HTML and the Preact
+// island that hydrates it must agree on the id the input's aria-controls names.
+const listId = 'site-search-results';
 
 /**
- * The header search: an ARIA combobox over the fuzzy index. Without JavaScript it is a
- * plain GET form to the explore page, which lists every pattern.
+ * The header search: an ARIA combobox over the fuzzy index. Without JavaScript, and until first
+ * used, it is a plain GET form to the explore page, which lists every pattern. The / and Ctrl/Cmd+K
+ * shortcuts live in islands/header-menu.ts, which loads with every page.
  */
 export function SiteSearch() {
   const input = useRef<HTMLInputElement>(null);
   // Closing on blur waits a moment so a click on a result lands; coming back cancels it.
   const closing = useRef<ReturnType<typeof setTimeout>>(undefined);
-  const listId = useId();
   const [query, setQuery] = useState('');
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(-1);
   const [used, setUsed] = useState(false);
   const { hits, status } = useSearch(query, used && query.trim().length >= 2);
-  // Until hydrated the box is a plain GET form (and tests wait for data-ready).
+  // Until hydrated the box is a plain GET form (data-ready tells tests the combobox is live).
   const hydrated = useHydrated();
 
+  // The island hydrates on first use (islands/site-search.ts): the reader may already be in the box,
+  // with letters typed into the plain form. Take both over so the first suggestions come at once.
   useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      const shortcut = (e.key === 'k' || e.key === 'K') && (e.metaKey || e.ctrlKey);
-      if (shortcut || (e.key === '/' && !isTyping(document.activeElement))) {
-        e.preventDefault();
-        input.current?.focus();
-        input.current?.select();
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
+    const box = input.current;
+    if (!box || document.activeElement !== box) return;
+    setUsed(true);
+    if (box.value) {
+      setQuery(box.value);
+      setOpen(true);
+    }
   }, []);
 
   const asked = query.trim().slice(0, MAX_QUERY_CHARS);

@@ -1,26 +1,3 @@
-'use client';
-
-import { useSyncExternalStore } from 'react';
-import { THEME_EVENT, THEME_KEY, type ThemeChoice } from './theme-script';
-
-function subscribe(onChange: () => void) {
-  document.addEventListener(THEME_EVENT, onChange);
-  return () => document.removeEventListener(THEME_EVENT, onChange);
-}
-const current = () => (document.documentElement.dataset.themeChoice as ThemeChoice | undefined) ?? 'system';
-
-/** The head script (theme-script.ts) listens for the event and sets html[data-theme]. */
-function choose(choice: ThemeChoice) {
-  document.documentElement.dataset.themeChoice = choice;
-  try {
-    if (choice === 'system') localStorage.removeItem(THEME_KEY);
-    else localStorage.setItem(THEME_KEY, choice);
-  } catch {
-    // storage may be off; the choice then lasts for this page only
-  }
-  document.dispatchEvent(new Event(THEME_EVENT));
-}
-
 // Literal class names so Tailwind finds them: the chosen option is marked from html[data-theme-choice],
 // which the head script sets before paint, so the mark is right before hydration too.
 const OPTIONS = [
@@ -35,8 +12,8 @@ const OPTIONS = [
  * site follows the system setting.
  */
 export function ThemeToggle() {
-  // No option is checked in the static HTML; the reader's choice is known only in the browser.
-  const choice = useSyncExternalStore(subscribe, current, () => undefined);
+  // No option is checked in the static HTML: the reader's choice is known only in the browser, where
+  // islands/theme-toggle.ts checks it and handles a change.
   return (
     <fieldset data-needs-js data-theme-toggle className="flex shrink-0 rounded-lg border border-slate-200 p-0.5 dark:border-slate-700">
       <legend className="sr-only">Theme</legend>
@@ -46,7 +23,7 @@ export function ThemeToggle() {
           title={o.label}
           className={`grid h-11 w-11 cursor-pointer place-items-center rounded-md text-slate-600 hover:text-slate-900 has-focus-visible:outline-2 has-focus-visible:outline-orange-500 lg:h-8 lg:w-8 dark:text-slate-300 dark:hover:text-white ${o.marked}`}
         >
-          <input type="radio" name="theme" value={o.value} checked={choice === o.value} onChange={() => choose(o.value)} className="sr-only" />
+          <input type="radio" name="theme" value={o.value} className="sr-only" />
           <svg aria-hidden viewBox="0 0 24 24" className="h-5 w-5 fill-none stroke-current stroke-2 [stroke-linecap:round] [stroke-linejoin:round]">
             <path d={o.icon} />
           </svg>

@@ -1,7 +1,10 @@
 // Pure facet logic shared by the explore view (client) and its tests: no DOM, no I/O.
 import type { Catalog } from '../content';
 import { lensAnchor, patternsByComponent } from '../indexes';
+import { MAX_QUERY_CHARS } from './limits';
 import type { FacetDoc } from './search-docs';
+
+export { MAX_QUERY_CHARS };
 
 export const FACET_KEYS = ['component', 'pillar', 'question', 'practice', 'language', 'level', 'kind'] as const;
 export type FacetKey = (typeof FACET_KEYS)[number];
@@ -21,9 +24,6 @@ export type FacetOptions = Record<FacetKey, FacetOption[]>;
 export type Filters = Record<FacetKey, string[]>;
 export type ExploreState = { q: string; filters: Filters };
 export type Ignored = { key: string; value: string; why: string };
-
-/** Longer queries are cut: nobody types more, and fuzzy matching cost grows with length. */
-export const MAX_QUERY_CHARS = 100;
 
 export function emptyFilters(): Filters {
   return { kind: [], component: [], pillar: [], question: [], practice: [], language: [], level: [] };

@@ -1,0 +1,4 @@
+import { mountIsland } from '@/lib/islands/mount';
+import { PatternExplorer } from '@/components/explore/pattern-explorer';
+
+mountIsland('pattern-explorer', PatternExplorer);

@@ -1,0 +1,94 @@
+// After `next build`: turn an exported page into plain HTML plus the scripts of its islands.
+import { type DefaultTreeAdapterMap, parse } from 'parse5';
+
+type Node = DefaultTreeAdapterMap['node'];
+type Element = DefaultTreeAdapterMap['element'];
+
+/** One island's bundle: its entry module and the shared chunks that entry imports. */
+export type IslandAsset = { src: string; imports: string[] };
+
+/** Prerender a same-site page when the pointer rests on its link, so moving between pages is instant. */
+export const SPECULATION_RULES = JSON.stringify({
+  prerender: [{ where: { href_matches: '/*' }, eagerness: 'moderate' }],
+});
+
+export class PageRewriteError extends Error {}
+
+/** Where the island bundles are served from, under the site's root. */
+export const ISLANDS_DIR = '_islands';
+
+const attr = (el: Element, name: string) => el.attrs.find((a) => a.name === name)?.value;
+const text = (el: Element) => el.childNodes.map((n) => (n.nodeName === '#text' ? (n as { value: string }).value : '')).join('');
+
+/**
+ * Next's own scripts (its chunks, the polyfill, the Turbopack chunk list and the RSC payload), and
+ * what an earlier run of this rewrite added, so that running it twice gives the same page.
+ */
+function isReplacedScript(el: Element): boolean {
+  const src = attr(el, 'src');
+  if (src) return src.startsWith('/_next/') || src.startsWith(`/${ISLANDS_DIR}/`);
+  if (attr(el, 'type') === 'speculationrules') return true;
+  const body = text(el);
+  return body.includes('self.__next_f') || body.includes('TURBOPACK');
+}
+
+const isScriptPreload = (el: Element) => {
+  const rel = attr(el, 'rel') ?? '';
+  return (rel === 'preload' && attr(el, 'as') === 'script') || rel === 'modulepreload';
+};
+
+/**
+ * Removes Next's runtime and RSC payload from one exported page, and adds the module script of each
+ * island the page contains (with its shared chunks preloaded) and the speculation rules. Throws,
+ * naming what it found, on anything it cannot strip safely: an unknown script, an island without a
+ * bundle, or a Suspense boundary still waiting for the runtime to stream its content in.
+ */
+export function rewritePage(html: string, assets: ReadonlyMap<string, IslandAsset>): { html: string; islands: string[] } {
+  const doc = parse(html, { sourceCodeLocationInfo: true });
+  const cuts: [number, number][] = [];
+  const islands = new Set<string>();
+  let headEnd: number | undefined;
+
+  const visit = (node: Node) => {
+    if (node.nodeName === '#comment') {
+      const data = (node as { data: string }).data;
+      if (data === '$?' || data === '$!') throw new PageRewriteError(`a Suspense boundary (<!--${data}-->) needs the runtime to fill it in`);
+    }
+    if (!('tagName' in node)) return;
+    const el = node as Element;
+    const where = el.sourceCodeLocation;
+    if (el.tagName === 'head') headEnd = where?.endTag?.startOffset;
+    if (el.tagName === 'template') throw new PageRewriteError('a <template> (streamed content) needs the runtime to fill it in');
+    const island = attr(el, 'data-island');
+    if (island !== undefined) islands.add(island);
+    const strip = el.tagName === 'script' ? isReplacedScript(el) : el.tagName === 'link' && isScriptPreload(el);
+    if (strip && where) {
+      cuts.push([where.startOffset, where.endOffset]);
+      return;
+    }
+    if (el.tagName === 'script' && attr(el, 'data-boot') === undefined) {
+      throw new PageRewriteError(`unknown script ${attr(el, 'src') ?? `"${text(el).slice(0, 60)}"`}: mark a script of ours with data-boot`);
+    }
+    for (const child of el.childNodes) visit(child);
+  };
+  for (const child of doc.childNodes) visit(child);
+  if (headEnd === undefined) throw new PageRewriteError('no </head> to add the island scripts before');
+
+  const names = [...islands].sort();
+  const missing = names.filter((n) => !assets.has(n));
+  if (missing.length) throw new PageRewriteError(`island ${missing.map((m) => `"${m}"`).join(', ')} has no entry: expected islands/${missing[0]}.ts`);
+  const preloads = [...new Set(names.flatMap((n) => assets.get(n)!.imports))];
+  const added = [
+    `<script type="speculationrules" data-boot>${SPECULATION_RULES}</script>`,
+    ...preloads.map((href) => `<link rel="modulepreload" href="${href}">`),
+    ...names.map((n) => `<script type="module" src="${assets.get(n)!.src}"></script>`),
+  ].join('');
+
+  let out = '';
+  let at = 0;
+  for (const [start, end] of [...cuts, [headEnd, headEnd] as [number, number]].sort((a, b) => a[0] - b[0])) {
+    out += html.slice(at, start) + (start === headEnd && end === headEnd ? added : '');
+    at = end;
+  }
+  return { html: out + html.slice(at), islands: names };
+}
