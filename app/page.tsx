@@ -49,7 +49,7 @@ export default function HomePage() {
             </div>
           ))}
         </dl>
-        <form action="/patterns/" method="get" role="search" className="mt-6 flex max-w-md gap-2">
+        <form action="/patterns/" method="get" role="search" aria-label="Search the catalog" className="mt-6 flex max-w-md gap-2">
           <label htmlFor="home-search" className="sr-only">
             Search the catalog
           </label>

@@ -32,7 +32,7 @@ export function PatternReview({ catalog, pattern, synth }: { catalog: Catalog; p
         with the reason written in the code.
       </p>
       {pillars.map(({ pillar, demonstrates, findings }) => (
-        <section key={pillar.id} aria-labelledby={`review-${pillar.id}`} data-review-pillar={pillar.id}>
+        <section key={pillar.id} data-review-pillar={pillar.id}>
           <h3 id={`review-${pillar.id}`} className="text-lg font-semibold">
             {pillar.name}
           </h3>

@@ -35,15 +35,18 @@ function startCommands(slug: string, language: Language): string {
   ].join('\n');
 }
 
-async function LanguagePanel({ pattern, language, files }: { pattern: Pattern; language: Language; files: string[] }) {
+async function LanguagePanel({ pattern, language, files, tabbed }: { pattern: Pattern; language: Language; files: string[]; tabbed: boolean }) {
   const base = `content/patterns/${pattern.slug}/${language}`;
   const highlighted = await Promise.all(files.map(async (file) => ({ file, ...(await highlight(getSourceFile(pattern.slug, file, language), languageOf(file))) })));
   const start = await highlight(startCommands(pattern.slug, language), 'shellscript');
   const css = mergeCss([start.css, ...highlighted.map((f) => f.css)]);
   const label = LANGUAGE_LABELS[language];
   return (
-    <section data-lang-panel={language} id={`panel-${language}`} aria-labelledby={`source-${language}-heading`} className="space-y-6">
-      <style>{css}</style>
+    <section data-lang-panel={language} id={`panel-${language}`} role={tabbed ? 'tabpanel' : undefined} aria-labelledby={`source-${language}-heading`} className="space-y-6">
+      {/* href and precedence let React hoist the highlighting classes into <head>: a <style> in the body is invalid HTML. */}
+      <style href={`highlight-${language}`} precedence="default">
+        {css}
+      </style>
       <h3 id={`source-${language}-heading`} className="text-lg font-semibold">{label}</h3>
       <div>
         <h4 className="mb-2 font-semibold">Start from this pattern</h4>
@@ -101,7 +104,7 @@ export async function PatternSource({ pattern }: { pattern: Pattern }) {
       {apps.length > 1 && <Island name="language-tabs" component={LanguageTabs} props={{ languages: apps.map((a) => a.language) }} />}
       <div className="space-y-12">
         {apps.map((app) => (
-          <LanguagePanel key={app.language} pattern={pattern} language={app.language} files={app.files} />
+          <LanguagePanel key={app.language} pattern={pattern} language={app.language} files={app.files} tabbed={apps.length > 1} />
         ))}
       </div>
     </div>

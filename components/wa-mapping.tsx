@@ -7,7 +7,7 @@ export function WaMapping({ mappings }: { mappings: readonly ResolvedMapping[] }
   return (
     <div className="space-y-6">
       {pillars.map((pillar) => (
-        <section key={pillar.id} aria-labelledby={`wa-${pillar.id}`}>
+        <section key={pillar.id}>
           <h3 id={`wa-${pillar.id}`} className="font-semibold">
             <Link href={`/well-architected/#${pillar.id}`} className="hover:text-orange-700 dark:hover:text-orange-300">
               {pillar.name}

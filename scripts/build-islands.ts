@@ -1,10 +1,10 @@
 // `postbuild`: the exported site keeps Next's HTML and CSS but none of its runtime. Each page gets
-// only the island bundles it uses (islands/*.ts, React components run by preact/compat), and the
-// RSC payload files and Next's scripts leave out/.
+// one module that hydrates the islands it contains (islands/*.ts: DOM code, or React components run
+// by preact/compat), and the RSC payload files and Next's scripts leave out/.
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { build, type Plugin } from 'esbuild';
-import { ISLANDS_DIR, type IslandAsset, PageRewriteError, rewritePage } from '@/lib/islands/rewrite-page';
+import { type BundleFor, ISLANDS_DIR, type IslandAsset, PageRewriteError, rewritePage } from '@/lib/islands/rewrite-page';
 
 const OUT = 'out';
 
@@ -23,11 +23,30 @@ async function files(dir: string, keep: (name: string) => boolean): Promise<stri
   return entries.filter((e) => e.isFile() && keep(e.name)).map((e) => path.join(e.parentPath, e.name));
 }
 
-async function bundleIslands(): Promise<Map<string, IslandAsset>> {
-  const entryPoints = (await readdir('islands')).filter((f) => f.endsWith('.ts')).map((f) => `islands/${f}`);
+/** The islands a page contains, sorted: the page's one bundle is made for exactly this set. */
+const islandsIn = (html: string) => [...new Set([...html.matchAll(/\sdata-island="([^"]+)"/g)].map((m) => m[1]!))].sort();
+
+/**
+ * One entry per distinct set of islands, so each page loads a single module (plus, for Preact
+ * islands, the shared runtime chunk) rather than one request per island.
+ */
+async function bundleIslandSets(sets: string[][]): Promise<BundleFor> {
+  const key = (names: readonly string[]) => names.join(' ');
+  const ids = new Map(sets.map((names, i) => [key(names), `page-${i + 1}`]));
+  const islandSets: Plugin = {
+    name: 'island-sets',
+    setup(b) {
+      b.onResolve({ filter: /^island-set:/ }, (args) => ({ path: args.path.slice('island-set:'.length), namespace: 'island-set' }));
+      b.onLoad({ filter: /.*/, namespace: 'island-set' }, (args) => ({
+        contents: args.path.split(' ').map((name) => `import './islands/${name}.ts';`).join('\n'),
+        resolveDir: process.cwd(),
+        loader: 'ts',
+      }));
+    },
+  };
   await rm(path.join(OUT, ISLANDS_DIR), { recursive: true, force: true });
   const result = await build({
-    entryPoints,
+    entryPoints: sets.map((names) => ({ in: `island-set:${key(names)}`, out: ids.get(key(names))! })),
     outdir: path.join(OUT, ISLANDS_DIR),
     bundle: true,
     splitting: true,
@@ -40,36 +59,39 @@ async function bundleIslands(): Promise<Map<string, IslandAsset>> {
     // react/jsx-runtime follows: esbuild maps subpaths of an aliased package.
     alias: { react: 'preact/compat', 'react-dom': 'preact/compat' },
     define: { 'process.env.NODE_ENV': '"production"' },
-    plugins: [noNext],
+    plugins: [noNext, islandSets],
     metafile: true,
     logLevel: 'warning',
   });
   const url = (file: string) => `/${path.relative(OUT, file).split(path.sep).join('/')}`;
-  const assets = new Map<string, IslandAsset>();
+  const bySet = new Map<string, IslandAsset>();
   for (const [file, output] of Object.entries(result.metafile.outputs)) {
-    // Only the entries in islands/ itself: a module an island imports lazily is a chunk of it.
-    if (!output.entryPoint || path.dirname(output.entryPoint) !== 'islands') continue;
+    if (!output.entryPoint?.startsWith('island-set:')) continue;
     const imports = output.imports.filter((i) => i.kind === 'import-statement').map((i) => url(i.path));
-    assets.set(path.basename(output.entryPoint, '.ts'), { src: url(file), imports });
+    bySet.set(output.entryPoint.slice('island-set:'.length), { src: url(file), imports });
   }
-  return assets;
+  return (names) => bySet.get(key(names));
 }
 
 const started = Date.now();
-const assets = await bundleIslands();
 const pages = await files(OUT, (name) => name.endsWith('.html'));
+const html = new Map(await Promise.all(pages.map(async (page) => [page, await readFile(page, 'utf8')] as const)));
+const available = new Set((await readdir('islands')).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3)));
 const failures: string[] = [];
-await Promise.all(
-  pages.map(async (page) => {
-    try {
-      const { html } = rewritePage(await readFile(page, 'utf8'), assets);
-      await writeFile(page, html);
-    } catch (error) {
-      if (!(error instanceof PageRewriteError)) throw error;
-      failures.push(`${page}: ${error.message}`);
-    }
-  }),
-);
+for (const [page, source] of html) {
+  for (const name of islandsIn(source).filter((n) => !available.has(n))) failures.push(`${page}: island "${name}" has no entry: expected islands/${name}.ts`);
+}
+const sets = [...new Map([...html.values()].map(islandsIn).filter((s) => s.length && s.every((n) => available.has(n))).map((s) => [s.join(' '), s])).values()];
+const bundleFor = await bundleIslandSets(sets);
+for (const [page, source] of html) {
+  if (failures.some((f) => f.startsWith(`${page}:`))) continue;
+  try {
+    await writeFile(page, rewritePage(source, bundleFor).html);
+  } catch (error) {
+    if (!(error instanceof PageRewriteError)) throw error;
+    failures.push(`${page}: ${error.message}`);
+  }
+}
 if (failures.length) {
   console.error(`✖ build-islands: ${failures.length} page(s) could not be made static:\n  ${failures.join('\n  ')}`);
   process.exit(1);
@@ -80,4 +102,4 @@ const leftovers = [
   ...(await files(path.join(OUT, '_next'), (name) => name.endsWith('.js') || name.endsWith('.js.map'))),
 ];
 await Promise.all(leftovers.map((f) => rm(f)));
-console.log(`✔ build-islands: ${pages.length} pages made static, ${assets.size} islands, ${leftovers.length} runtime files removed (${Date.now() - started} ms)`);
+console.log(`✔ build-islands: ${pages.length} pages made static; ${sets.length} island bundles, one per set of islands a page uses; ${leftovers.length} runtime files removed (${Date.now() - started} ms)`);

@@ -14,6 +14,7 @@ const steps = [
   'check:operability',
   'check:equivalence',
   'build',
+  'check:pages',
   'test:e2e',
 ];
 

@@ -13,12 +13,13 @@ async function expectNoViolations(page: Page) {
       (d as HTMLDetailsElement).open = true;
     }),
   );
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']).analyze();
   const summary = results.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
   expect(summary).toEqual([]);
 }
 
-// axe-core checks each page against WCAG 2.x A and AA, in both colour schemes.
+// axe-core checks each page against WCAG 2.x A and AA (2.2 included: target sizes) and its own best
+// practices (unique landmarks, among others), in both colour schemes.
 for (const colorScheme of ['light', 'dark'] as const) {
   test.describe(`${colorScheme} scheme`, () => {
     test.use({ colorScheme });

@@ -5,7 +5,6 @@ import { PatternExplorer } from '@/components/explore/pattern-explorer';
 import { getCatalog } from '@/lib/content';
 import { azIndex, byKind } from '@/lib/indexes';
 import { facetOptions } from '@/lib/search/facets';
-import { buildFacetDocs } from '@/lib/search/search-docs';
 import { Island } from '@/components/island';
 
 export const metadata: Metadata = { title: 'All patterns A–Z' };
@@ -22,7 +21,7 @@ export default function PatternsPage() {
           one ships a CDK app you can deploy; an anti-pattern ships the mistake and its fix, and a rule pack that spots it.
         </p>
       </PageHeader>
-      <Island name="pattern-explorer" component={PatternExplorer} props={{ docs: buildFacetDocs(catalog), options: facetOptions(catalog) }}>
+      <Island name="pattern-explorer" component={PatternExplorer} props={{ docsUrl: '/explore-docs.json', options: facetOptions(catalog) }}>
       <nav aria-label="Jump to letter" className="sticky top-14 z-30 -mx-4 mb-8 bg-white/95 px-4 py-2 dark:bg-slate-950/95">
         <ol className="flex flex-wrap gap-1">
           {letters.map(({ letter, patterns }) => (
@@ -32,8 +31,9 @@ export default function PatternsPage() {
                   {letter}
                 </a>
               ) : (
-                <span className="grid h-8 w-8 place-items-center text-slate-500 dark:text-slate-400" aria-label={`${letter}: no patterns`}>
-                  {letter}
+                <span className="grid h-8 w-8 place-items-center text-slate-500 dark:text-slate-400">
+                  <span aria-hidden>{letter}</span>
+                  <span className="sr-only">{letter}: no patterns</span>
                 </span>
               )}
             </li>

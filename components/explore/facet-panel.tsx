@@ -62,7 +62,7 @@ function FacetValues({
                 const count = counts.get(v.value) ?? 0;
                 const id = `facet-${facet}-${v.value}`;
                 return (
-                  <li key={v.value} className="flex items-center gap-2 text-sm lg:items-start">
+                  <li key={v.value} className="flex min-h-7 items-center gap-2 text-sm lg:items-start">
                     <input
                       id={id}
                       type="checkbox"
@@ -71,7 +71,7 @@ function FacetValues({
                       onChange={() => onToggle(facet, v.value)}
                       data-facet={facet}
                       data-value={v.value}
-                      className="h-4 w-4 shrink-0 accent-orange-600 lg:mt-1"
+                      className="h-5 w-5 shrink-0 accent-orange-600 lg:mt-0.5"
                     />
                     {/* On phones the label is a 44 px row, so the whole row is the touch target. */}
                     <label htmlFor={id} className={`flex min-h-11 flex-1 items-center lg:block lg:min-h-0 ${!checked && count === 0 ? 'text-slate-500 dark:text-slate-400' : ''}`}>

@@ -9,17 +9,24 @@ import { ActiveFilters } from './active-filters';
 import { ExploreResults, type Result } from './explore-results';
 import { FacetPanel } from './facet-panel';
 import { useExploreState } from './use-explore-state';
+import { useFacetDocs } from './use-facet-docs';
 
-type Props = { docs: FacetDoc[]; options: FacetOptions; children?: ReactNode };
+const NO_DOCS: FacetDoc[] = [];
+
+type Props = { docsUrl: string; options: FacetOptions; children?: ReactNode };
 
 /**
  * Search and facets over the server-rendered A–Z list (the children). The list stays the
  * page's content without JavaScript; once a query or filter is active it gives way to results.
  */
-export function PatternExplorer({ docs, options, children }: Props) {
-  const { state, ignored, ready, commit } = useExploreState(options);
+export function PatternExplorer({ docsUrl, options, children }: Props) {
+  const { state, ignored, ready: hydrated, commit } = useExploreState(options);
+  const loaded = useFacetDocs(docsUrl);
+  const docs = loaded.docs ?? NO_DOCS;
+  // Filters work once hydrated and the documents are in; until then the A–Z list is the page.
+  const ready = hydrated && loaded.docs !== undefined;
   const q = state.q.trim();
-  const { hits, status } = useSearch(q, q.length >= 2, docs.length);
+  const { hits, status } = useSearch(q, ready && q.length >= 2, docs.length);
   const componentNames = useMemo(() => new Map(options.component.map((o) => [o.value, o.label])), [options]);
 
   const searching = q.length >= 2;
@@ -65,6 +72,7 @@ export function PatternExplorer({ docs, options, children }: Props) {
           ))}
           {active && (searching && status === 'loading' ? 'Searching…' : `${results.length} of ${docs.length} patterns`)}
           {searching && status === 'error' && ' Search could not load; filters still work.'}
+          {loaded.failed && 'Filters could not load; every pattern is listed below.'}
         </div>
         {active && results.length > 0 && <ActiveFilters state={state} options={options} onChange={(next) => commit(next, 'push')} />}
         {active && results.length > 0 && <ExploreResults results={results} componentNames={componentNames} />}

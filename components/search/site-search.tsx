@@ -68,7 +68,7 @@ export function SiteSearch() {
   };
 
   return (
-    <form action="/patterns/" method="get" role="search" data-ready={hydrated || undefined} className="relative" onSubmit={(e) => query.trim() || e.preventDefault()}>
+    <form action="/patterns/" method="get" role="search" aria-label="Site search" data-ready={hydrated || undefined} className="relative" onSubmit={(e) => query.trim() || e.preventDefault()}>
       <label htmlFor="site-search" className="sr-only">
         Search patterns
       </label>
@@ -76,7 +76,9 @@ export function SiteSearch() {
         ref={input}
         id="site-search"
         name="q"
-        type="search"
+        // type text, not search: the HTML standard allows the combobox role only on a text input.
+        type="text"
+        enterKeyHint="search"
         role="combobox"
         autoComplete="off"
         aria-expanded={expanded}

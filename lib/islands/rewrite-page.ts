@@ -4,8 +4,10 @@ import { type DefaultTreeAdapterMap, parse } from 'parse5';
 type Node = DefaultTreeAdapterMap['node'];
 type Element = DefaultTreeAdapterMap['element'];
 
-/** One island's bundle: its entry module and the shared chunks that entry imports. */
+/** The bundle for one set of islands: its entry module and the shared chunks that entry imports. */
 export type IslandAsset = { src: string; imports: string[] };
+/** The bundle that hydrates exactly these islands (sorted names), if the build made one. */
+export type BundleFor = (islands: readonly string[]) => IslandAsset | undefined;
 
 /** Prerender a same-site page when the pointer rests on its link, so moving between pages is instant. */
 export const SPECULATION_RULES = JSON.stringify({
@@ -38,16 +40,18 @@ const isScriptPreload = (el: Element) => {
 };
 
 /**
- * Removes Next's runtime and RSC payload from one exported page, and adds the module script of each
- * island the page contains (with its shared chunks preloaded) and the speculation rules. Throws,
+ * Removes Next's runtime and RSC payload from one exported page, and adds the speculation rules and
+ * the one module script that hydrates the islands the page contains (with its shared chunks
+ * preloaded), at the end of the body so it never competes with what the page paints first. Throws,
  * naming what it found, on anything it cannot strip safely: an unknown script, an island without a
  * bundle, or a Suspense boundary still waiting for the runtime to stream its content in.
  */
-export function rewritePage(html: string, assets: ReadonlyMap<string, IslandAsset>): { html: string; islands: string[] } {
+export function rewritePage(html: string, bundleFor: BundleFor): { html: string; islands: string[] } {
   const doc = parse(html, { sourceCodeLocationInfo: true });
   const cuts: [number, number][] = [];
   const islands = new Set<string>();
   let headEnd: number | undefined;
+  let bodyEnd: number | undefined;
 
   const visit = (node: Node) => {
     if (node.nodeName === '#comment') {
@@ -58,6 +62,7 @@ export function rewritePage(html: string, assets: ReadonlyMap<string, IslandAsse
     const el = node as Element;
     const where = el.sourceCodeLocation;
     if (el.tagName === 'head') headEnd = where?.endTag?.startOffset;
+    if (el.tagName === 'body') bodyEnd = where?.endTag?.startOffset;
     if (el.tagName === 'template') throw new PageRewriteError('a <template> (streamed content) needs the runtime to fill it in');
     const island = attr(el, 'data-island');
     if (island !== undefined) islands.add(island);
@@ -72,22 +77,21 @@ export function rewritePage(html: string, assets: ReadonlyMap<string, IslandAsse
     for (const child of el.childNodes) visit(child);
   };
   for (const child of doc.childNodes) visit(child);
-  if (headEnd === undefined) throw new PageRewriteError('no </head> to add the island scripts before');
+  if (headEnd === undefined || bodyEnd === undefined) throw new PageRewriteError('no </head> or </body> to add the scripts before');
 
   const names = [...islands].sort();
-  const missing = names.filter((n) => !assets.has(n));
-  if (missing.length) throw new PageRewriteError(`island ${missing.map((m) => `"${m}"`).join(', ')} has no entry: expected islands/${missing[0]}.ts`);
-  const preloads = [...new Set(names.flatMap((n) => assets.get(n)!.imports))];
-  const added = [
-    `<script type="speculationrules" data-boot>${SPECULATION_RULES}</script>`,
-    ...preloads.map((href) => `<link rel="modulepreload" href="${href}">`),
-    ...names.map((n) => `<script type="module" src="${assets.get(n)!.src}"></script>`),
-  ].join('');
+  const bundle = names.length ? bundleFor(names) : undefined;
+  if (names.length && !bundle) throw new PageRewriteError(`no bundle hydrates the islands ${names.join(', ')}`);
+  const inserts = new Map<number, string>([
+    [headEnd, `<script type="speculationrules" data-boot>${SPECULATION_RULES}</script>`],
+    [bodyEnd, bundle ? [...bundle.imports.map((href) => `<link rel="modulepreload" href="${href}">`), `<script type="module" src="${bundle.src}"></script>`].join('') : ''],
+  ]);
 
   let out = '';
   let at = 0;
-  for (const [start, end] of [...cuts, [headEnd, headEnd] as [number, number]].sort((a, b) => a[0] - b[0])) {
-    out += html.slice(at, start) + (start === headEnd && end === headEnd ? added : '');
+  const edits = [...cuts.map(([start, end]) => ({ start, end, text: '' })), ...[...inserts].map(([offset, text]) => ({ start: offset, end: offset, text }))];
+  for (const { start, end, text } of edits.sort((a, b) => a.start - b.start || a.end - b.end)) {
+    out += html.slice(at, start) + text;
     at = end;
   }
   return { html: out + html.slice(at), islands: names };
