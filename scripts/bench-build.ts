@@ -2,7 +2,7 @@
 // synthesis of both languages' apps for today's catalog and a synthetic 200-pattern one, each with no change, one pattern changed and a
 // full re-synthesis. Catalogs are copies under .tmp/, so the repository is never touched.
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, existsSync, readdirSync, rmSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { defaultPaths } from '../lib/content/load';
@@ -72,10 +72,12 @@ function catalogOf(size: number): string {
     const copy = i < slugs.length ? slug : `${slug}-copy-${Math.floor(i / slugs.length)}`;
     for (const language of ['typescript', 'python']) {
       if (!existsSync(join(root, 'content', 'patterns', slug, language))) continue;
-      cpSync(join(root, 'content', 'patterns', slug, language), join(dir, 'content', 'patterns', copy, language), {
-        recursive: true,
-        filter: (src) => !/(node_modules|cdk\.out|site-dist|__pycache__)$/.test(src),
-      });
+      const source = join(root, 'content', 'patterns', slug, language);
+      const target = join(dir, 'content', 'patterns', copy, language);
+      cpSync(source, target, { recursive: true, filter: (src) => !/(node_modules|cdk\.out|site-dist|__pycache__)$/.test(src) });
+      // An app whose dependencies npm could not hoist (another version at the root) resolves them from
+      // its own node_modules: link it, or the copy's bundling cannot find them.
+      if (existsSync(join(source, 'node_modules'))) symlinkSync(join(source, 'node_modules'), join(target, 'node_modules'), 'dir');
     }
   }
   return dir;
