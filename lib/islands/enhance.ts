@@ -1,14 +1,15 @@
 // Browser side of components/island.tsx for islands that need no rendering: the server renders the
 // whole markup and a few lines of DOM code attach the behaviour. No framework loads for these.
 
-function roots(name: string): HTMLElement[] {
-  return [...document.querySelectorAll<HTMLElement>(`[data-island="${name}"]`)];
+/** Every wrapper of this island on the page, each with the props the build serialized. */
+export function islandRoots<P extends object>(name: string): [HTMLElement, P][] {
+  return [...document.querySelectorAll<HTMLElement>(`[data-island="${name}"]`)].map((root) => [root, JSON.parse(root.dataset.props ?? '{}') as P]);
 }
 
-/** Runs `attach` once for every wrapper of this island, with the props the build serialized. */
+/** Runs `attach` once for every wrapper of this island. */
 export function enhanceIsland<P extends object>(name: string, attach: (root: HTMLElement, props: P) => void): void {
-  for (const root of roots(name)) {
-    attach(root, JSON.parse(root.dataset.props ?? '{}') as P);
+  for (const [root, props] of islandRoots<P>(name)) {
+    attach(root, props);
     root.dataset.hydrated = '';
   }
 }
@@ -19,7 +20,7 @@ export function enhanceIsland<P extends object>(name: string, attach: (root: HTM
  * for the island's framework and code.
  */
 export function hydrateOnInteraction(name: string, load: () => Promise<unknown>): void {
-  const found = roots(name);
+  const found = islandRoots(name).map(([root]) => root);
   let started = false;
   const start = () => {
     if (started) return;
