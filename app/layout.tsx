@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import type { ReactNode } from 'react';
+import { LANGUAGE_SCRIPT } from '@/components/language-script';
 import { SiteFooter } from '@/components/site-footer';
 import { SiteHeader } from '@/components/site-header';
 import { THEME_SCRIPT } from '@/components/theme/theme-script';
@@ -10,8 +11,6 @@ export const metadata: Metadata = {
   title: { default: siteConfig.name, template: `%s · ${siteConfig.name}` },
   description: siteConfig.description,
 };
-
-const LANGUAGE_SCRIPT = "try{document.documentElement.dataset.lang=localStorage.getItem('lang')==='python'?'python':'typescript'}catch(e){}";
 
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (

@@ -1,12 +1,14 @@
 // `npm run check:pages`, part of `npm test` after the build: every exported page is plain, valid
 // HTML. No page ships Next's runtime or its RSC payload (the content a second time), none loads more
-// JavaScript up front than its budget, and the W3C Nu HTML Checker (vnu-jar) finds no error.
+// JavaScript up front than its budget, every inline script is one the site's CSP allows (so no
+// page breaks under the headers CloudFront sends), and the W3C Nu HTML Checker (vnu-jar) finds no error.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { budgetFor, firstLoadScripts, frameworkLeftovers, routeOf } from '@/lib/islands/page-weight';
+import { blockedInlineScripts, CONTENT_SECURITY_POLICY } from '@/lib/security-headers';
 
 const OUT = 'out';
 // The package's main export is the path of vnu.jar (a String object).
@@ -27,6 +29,9 @@ const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
 for (const file of pages) {
   const html = readFileSync(path.join(OUT, file), 'utf8');
   for (const leftover of frameworkLeftovers(html)) problems.push(`${file}: ships ${leftover}`);
+  for (const script of blockedInlineScripts(html, CONTENT_SECURITY_POLICY)) {
+    problems.push(`${file}: the Content-Security-Policy (lib/security-headers.ts) blocks the inline script ${script}; add its text to INLINE_SCRIPTS or move it to a file`);
+  }
   const route = routeOf(file);
   let js = 0;
   for (const src of firstLoadScripts(html)) {
@@ -56,4 +61,4 @@ if (problems.length) {
   console.error(`✖ check:pages: ${problems.length} problem(s) in the built pages:\n  ${problems.slice(0, 200).join('\n  ')}`);
   process.exit(1);
 }
-console.log(`✔ check:pages: ${pages.length} pages are valid HTML with no framework runtime, each within its JavaScript budget`);
+console.log(`✔ check:pages: ${pages.length} pages are valid HTML with no framework runtime and no inline script the CSP blocks, each within its JavaScript budget`);

@@ -21,6 +21,7 @@ const steps = [
   'check:equivalence',
   'build',
   'check:pages',
+  'test:infra',
   'test:e2e',
 ];
 

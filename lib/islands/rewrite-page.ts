@@ -1,5 +1,6 @@
 // After `next build`: turn an exported page into plain HTML plus the scripts of its islands.
 import { type DefaultTreeAdapterMap, parse } from 'parse5';
+import { SPECULATION_RULES } from './speculation-rules';
 
 type Node = DefaultTreeAdapterMap['node'];
 type Element = DefaultTreeAdapterMap['element'];
@@ -9,10 +10,7 @@ export type IslandAsset = { src: string; imports: string[] };
 /** The bundle that hydrates exactly these islands (sorted names), if the build made one. */
 export type BundleFor = (islands: readonly string[]) => IslandAsset | undefined;
 
-/** Prerender a same-site page when the pointer rests on its link, so moving between pages is instant. */
-export const SPECULATION_RULES = JSON.stringify({
-  prerender: [{ where: { href_matches: '/*' }, eagerness: 'moderate' }],
-});
+export { SPECULATION_RULES };
 
 export class PageRewriteError extends Error {}
 
