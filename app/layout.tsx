@@ -3,12 +3,15 @@ import type { ReactNode } from 'react';
 import { SiteFooter } from '@/components/site-footer';
 import { SiteHeader } from '@/components/site-header';
 import { THEME_SCRIPT } from '@/components/theme/theme-script';
+import { pageMetadata } from '@/lib/page-meta';
 import { siteConfig } from '@/lib/site-config';
 import './globals.css';
 
+// Defaults for a page that sets none (the 404 page): every other page gives its own canonical URL and cards.
 export const metadata: Metadata = {
+  ...pageMetadata({}),
+  metadataBase: new URL(siteConfig.url),
   title: { default: siteConfig.name, template: `%s · ${siteConfig.name}` },
-  description: siteConfig.description,
 };
 
 const LANGUAGE_SCRIPT = "try{document.documentElement.dataset.lang=localStorage.getItem('lang')==='python'?'python':'typescript'}catch(e){}";
