@@ -7,7 +7,7 @@ test('a pattern page gets its canonical URL, its own card and og:type article', 
   const meta = pageMetadata({ title: 'The Beta', description: 'A beta.', path: '/patterns/the-beta/', pattern: 'the-beta' });
   const url = `${siteConfig.url}/patterns/the-beta/`;
   assert.equal(meta.alternates?.canonical, url);
-  assert.deepEqual(meta.openGraph && { ...meta.openGraph, images: undefined }, { type: 'article', url, title: 'The Beta', description: 'A beta.', siteName: siteConfig.name, locale: 'en', images: undefined });
+  assert.deepEqual(meta.openGraph && { ...meta.openGraph, images: undefined }, { type: 'article', url, title: 'The Beta', description: 'A beta.', siteName: siteConfig.name, locale: 'en_US', images: undefined });
   assert.deepEqual(meta.openGraph?.images, [{ url: `${siteConfig.url}/social/the-beta.png`, width: 1200, height: 630, alt: 'The Beta: title and architecture diagram', type: 'image/png' }]);
   assert.deepEqual(meta.twitter, { card: 'summary_large_image', title: 'The Beta', description: 'A beta.', images: [{ url: `${siteConfig.url}/social/the-beta.png`, alt: 'The Beta: title and architecture diagram' }] });
 });

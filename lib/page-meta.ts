@@ -36,7 +36,7 @@ export function pageMetadata({ title, description = siteConfig.description, path
     ...(title ? { title } : {}),
     description,
     alternates: { ...(url ? { canonical: url } : {}), types: { 'application/atom+xml': [{ url: `${siteConfig.url}${FEED_PATH}`, title: `${siteConfig.name}: new and updated patterns` }] } },
-    openGraph: { type: pattern ? 'article' : 'website', ...(url ? { url } : {}), title: socialTitle, description, siteName: siteConfig.name, locale: 'en', images: [image] },
+    openGraph: { type: pattern ? 'article' : 'website', ...(url ? { url } : {}), title: socialTitle, description, siteName: siteConfig.name, locale: 'en_US', images: [image] },
     twitter: { card: 'summary_large_image', title: socialTitle, description, images: [{ url: image.url, alt: image.alt }] },
   };
 }

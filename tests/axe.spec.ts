@@ -2,7 +2,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { type Page, expect, test } from '@playwright/test';
 import { catalog } from './catalog';
 
-const pages = ['/', '/patterns/', '/components/', `/components/${catalog.patterns[0]!.components[0]}/`, '/well-architected/', '/about/', '/no-such-page/', ...catalog.patterns.map((p) => `/patterns/${p.slug}/`)];
+const pages = ['/', '/patterns/', '/components/', `/components/${catalog.patterns[0]!.components[0]}/`, '/well-architected/', '/about/', '/creators/', `/creators/${catalog.patterns[0]!.creators[0]!.name.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/[^a-z0-9]+/g, '-')}/`, '/no-such-page/', ...catalog.patterns.map((p) => `/patterns/${p.slug}/`)];
 
 async function expectNoViolations(page: Page) {
   // Open every disclosure so hidden source and templates are checked too; out of its

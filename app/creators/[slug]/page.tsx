@@ -33,7 +33,7 @@ export default async function CreatorPage({ params }: Props) {
       <PageHeader eyebrow="Creator" title={creator.name}>
         <p>
           {creator.patterns.length} pattern{creator.patterns.length === 1 ? '' : 's'} in this catalog.{' '}
-          <Link href="/creators/" className="text-orange-700 underline-offset-2 hover:underline dark:text-orange-300">
+          <Link href="/creators/" className="text-orange-700 underline underline-offset-2 dark:text-orange-300">
             All creators
           </Link>
         </p>
