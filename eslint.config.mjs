@@ -15,7 +15,7 @@ export default defineConfig([
     },
   },
   {
-    files: ['app/**/{page,layout,not-found}.tsx', '*.config.{mjs,ts}', 'playwright.config.ts'],
+    files: ['app/**/{page,layout,not-found}.tsx', 'app/{sitemap,robots}.ts', '*.config.{mjs,ts}', 'playwright.config.ts'],
     rules: { 'import/no-default-export': 'off' },
   },
   {

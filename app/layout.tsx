@@ -4,12 +4,15 @@ import { LANGUAGE_SCRIPT } from '@/components/language-script';
 import { SiteFooter } from '@/components/site-footer';
 import { SiteHeader } from '@/components/site-header';
 import { THEME_SCRIPT } from '@/components/theme/theme-script';
+import { pageMetadata } from '@/lib/page-meta';
 import { siteConfig } from '@/lib/site-config';
 import './globals.css';
 
+// Defaults for a page that sets none (the 404 page): every other page gives its own canonical URL and cards.
 export const metadata: Metadata = {
+  ...pageMetadata({}),
+  metadataBase: new URL(siteConfig.url),
   title: { default: siteConfig.name, template: `%s · ${siteConfig.name}` },
-  description: siteConfig.description,
 };
 
 export default function RootLayout({ children }: { children: ReactNode }) {

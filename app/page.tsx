@@ -1,3 +1,4 @@
+import type { Metadata } from 'next';
 import Link from 'next/link';
 import { ComponentTile } from '@/components/component-tile';
 import { FeaturedPattern } from '@/components/home/featured-pattern';
@@ -5,7 +6,10 @@ import { LensCoverage } from '@/components/home/lens-coverage';
 import { PatternGrid } from '@/components/pattern-grid';
 import { getCatalog } from '@/lib/content';
 import { catalogCounts, componentGroups, featuredPattern, lensCoverage, newestPatterns, resolveComponents } from '@/lib/indexes';
+import { pageMetadata } from '@/lib/page-meta';
 import { siteConfig } from '@/lib/site-config';
+
+export const metadata: Metadata = pageMetadata({ path: '/' });
 
 const NEWEST = 6;
 const link = 'font-medium text-orange-700 underline-offset-2 hover:underline dark:text-orange-300';

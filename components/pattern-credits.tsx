@@ -1,4 +1,6 @@
+import Link from 'next/link';
 import type { Pattern } from '@/lib/content';
+import { creatorPath } from '@/lib/creators';
 
 const KIND_LABEL = { article: 'Article', video: 'Video', talk: 'Talk', docs: 'Docs' } as const;
 
@@ -10,7 +12,9 @@ export function PatternCredits({ pattern }: { pattern: Pattern }) {
         <ul className="mt-2 space-y-2">
           {pattern.creators.map((c) => (
             <li key={c.name}>
-              <span className="font-medium">{c.name}</span>
+              <Link href={creatorPath(c.name)} className="font-medium underline-offset-2 hover:underline" data-creator-link>
+                {c.name}
+              </Link>
               {c.links.length > 0 && (
                 <span className="ml-2 text-sm">
                   {c.links.map((l) => (

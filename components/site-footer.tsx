@@ -9,6 +9,12 @@ export function SiteFooter() {
         <a href={siteConfig.repository.url} className="underline-offset-2 hover:underline">
           Source on GitHub
         </a>
+        <Link href="/creators/" className="underline-offset-2 hover:underline">
+          Creators
+        </Link>
+        <a href="/feed.xml" className="underline-offset-2 hover:underline">
+          Atom feed
+        </a>
         <Link href="/about/" className="underline-offset-2 hover:underline">
           About
         </Link>

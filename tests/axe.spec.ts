@@ -2,7 +2,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { type Page, expect, test } from '@playwright/test';
 import { catalog } from './catalog';
 
-const pages = ['/', '/patterns/', '/components/', `/components/${catalog.patterns[0]!.components[0]}/`, '/well-architected/', '/about/', '/no-such-page/', ...catalog.patterns.map((p) => `/patterns/${p.slug}/`)];
+const pages = ['/', '/patterns/', '/components/', `/components/${catalog.patterns[0]!.components[0]}/`, '/well-architected/', '/about/', '/creators/', `/creators/${catalog.patterns[0]!.creators[0]!.name.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/[^a-z0-9]+/g, '-')}/`, '/no-such-page/', ...catalog.patterns.map((p) => `/patterns/${p.slug}/`)];
 
 // One pattern page per scheme is checked with every token of its listings, exactly as built.
 const fullListingPage = `/patterns/${catalog.patterns.find((p) => p.slug === 'the-big-fan')?.slug ?? catalog.patterns[0]!.slug}/`;

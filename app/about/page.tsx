@@ -4,8 +4,9 @@ import { PageHeader } from '@/components/page-header';
 import { siteConfig } from '@/lib/site-config';
 import { getCatalog, ruleId } from '@/lib/content';
 import { byKind } from '@/lib/indexes';
+import { pageMetadata } from '@/lib/page-meta';
 
-export const metadata: Metadata = { title: 'About' };
+export const metadata: Metadata = pageMetadata({ title: 'About', path: '/about/', description: 'Why the catalog exists, how every pattern is checked on each build, and the anti-pattern rule pack for cdk-nag.' });
 
 const INSTALL = 'npm install --save-dev cdk-nag-serverless-anti-patterns';
 const USAGE = `import { App, Validations } from 'aws-cdk-lib';

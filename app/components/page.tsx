@@ -3,8 +3,9 @@ import { ComponentTile } from '@/components/component-tile';
 import { PageHeader } from '@/components/page-header';
 import { getCatalog } from '@/lib/content';
 import { componentGroups } from '@/lib/indexes';
+import { pageMetadata } from '@/lib/page-meta';
 
-export const metadata: Metadata = { title: 'AWS components' };
+export const metadata: Metadata = pageMetadata({ title: 'AWS components', path: '/components/', description: 'The AWS services and resources the patterns use, each with the patterns that use it.' });
 
 export default function ComponentsPage() {
   const groups = componentGroups(getCatalog());

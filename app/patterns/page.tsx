@@ -6,8 +6,9 @@ import { getCatalog } from '@/lib/content';
 import { azIndex, byKind } from '@/lib/indexes';
 import { facetOptions } from '@/lib/search/facets';
 import { Island } from '@/components/island';
+import { pageMetadata } from '@/lib/page-meta';
 
-export const metadata: Metadata = { title: 'All patterns A–Z' };
+export const metadata: Metadata = pageMetadata({ title: 'All patterns A–Z', path: '/patterns/', description: 'Every serverless pattern and anti-pattern of the catalog, A–Z, each with its AWS CDK apps.' });
 
 export default function PatternsPage() {
   const catalog = getCatalog();

@@ -4,8 +4,9 @@ import { PageHeader } from '@/components/page-header';
 import { getCatalog } from '@/lib/content';
 import { lensAnchor, type Mapping, wellArchitectedIndex } from '@/lib/indexes';
 import { siteConfig } from '@/lib/site-config';
+import { pageMetadata } from '@/lib/page-meta';
 
-export const metadata: Metadata = { title: 'Well-Architected Serverless Lens' };
+export const metadata: Metadata = pageMetadata({ title: 'Well-Architected Serverless Lens', path: '/well-architected/', description: 'The AWS Well-Architected Serverless Lens, question by question, with the patterns that apply each best practice.' });
 
 function MappedPatterns({ mappings }: { mappings: readonly Mapping[] }) {
   return (

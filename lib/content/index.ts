@@ -9,10 +9,15 @@ import { execFileSync } from 'node:child_process';
 import type { Pattern } from './patterns';
 import { deployableOutput, type RulePackResult, rulePackResult } from './anti-patterns';
 import { readAwsIcon, tileSvg } from './aws-icons';
+import { type ChangeDate, patternCommitDates } from './git-dates';
+import { type DiagramTheme, diagramFile as diagramFileName } from './diagrams';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 export type { Catalog, CatalogPaths } from './load';
 export type { Pattern } from './patterns';
 export type { Diagram } from './diagrams';
+export type { ChangeDate } from './git-dates';
 export type { Finding, SynthOutput, Template } from './synth';
 export type { Component, ComponentRegistry, Frontmatter, Lens, Pillar, Practice, Question, WellArchitectedEntry } from './schema';
 export { ContentError } from './errors';
@@ -114,4 +119,20 @@ export function getVerifiedDate(pattern: Pattern): string {
     // not a git checkout
   }
   return pattern.updated ?? pattern.added;
+}
+
+let commitDates: Map<string, string> | undefined;
+/**
+ * When a pattern's folder last changed, for the sitemap's lastmod: its latest commit, or, outside git or in a
+ * shallow clone whose history stops before that change, the later of its frontmatter dates (`updated`, `added`).
+ */
+export function getPatternChangeDate(pattern: Pattern): ChangeDate {
+  commitDates ??= patternCommitDates(paths.root);
+  const date = commitDates.get(pattern.slug);
+  return date ? { date, source: 'git' } : { date: pattern.updated ?? pattern.added, source: 'frontmatter' };
+}
+
+/** A rendered diagram SVG of public/diagrams/ as text (the social cards draw it). */
+export function getDiagramSvg(hash: string, theme: DiagramTheme = 'light'): string {
+  return readFileSync(join(paths.diagrams, diagramFileName(hash, theme)), 'utf8');
 }

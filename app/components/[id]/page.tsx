@@ -5,6 +5,7 @@ import { PageHeader } from '@/components/page-header';
 import { PatternGrid } from '@/components/pattern-grid';
 import { getCatalog } from '@/lib/content';
 import { patternsByComponent } from '@/lib/indexes';
+import { pageMetadata } from '@/lib/page-meta';
 
 type Props = { params: Promise<{ id: string }> };
 
@@ -18,7 +19,7 @@ function find(id: string) {
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const component = find((await params).id);
-  return component ? { title: `${component.name} patterns` } : {};
+  return component ? pageMetadata({ title: `${component.name} patterns`, path: `/components/${component.id}/`, description: `Serverless patterns that use ${component.name} (${component.service}).` }) : {};
 }
 
 export default async function ComponentPage({ params }: Props) {

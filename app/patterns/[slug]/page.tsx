@@ -21,6 +21,7 @@ import { RulePackReview } from '@/components/rule-pack-review';
 import { getAsBuiltDiagram, getCatalog, getCdkLibVersion, getDeployFacts, getPattern, getRegionFit, getRulePackResult, getSynthOutput, getVerifiedDate } from '@/lib/content';
 import { patternMappings, resolveComponents } from '@/lib/indexes';
 import { PAGE_SECTIONS, leadDiagrams, pageOutline } from '@/lib/page-outline';
+import { pageMetadata } from '@/lib/page-meta';
 
 type Props = { params: Promise<{ slug: string }> };
 
@@ -33,7 +34,7 @@ export function generateStaticParams() {
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const pattern = getPattern((await params).slug);
-  return pattern ? { title: pattern.title, description: pattern.summary } : {};
+  return pattern ? pageMetadata({ title: pattern.title, description: pattern.summary, path: `/patterns/${pattern.slug}/`, pattern: pattern.slug }) : {};
 }
 
 function Section({ id, title, children }: { id: string; title: string; children: ReactNode }) {

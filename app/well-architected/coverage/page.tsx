@@ -3,8 +3,9 @@ import Link from 'next/link';
 import { PageHeader } from '@/components/page-header';
 import { getCatalog } from '@/lib/content';
 import { byName, coverageRows, lensAnchor } from '@/lib/indexes';
+import { pageMetadata } from '@/lib/page-meta';
 
-export const metadata: Metadata = { title: 'Serverless Lens coverage' };
+export const metadata: Metadata = pageMetadata({ title: 'Serverless Lens coverage', path: '/well-architected/coverage/', description: 'How much of the Serverless Lens the catalog covers, pillar by pillar and practice by practice.' });
 
 export default function CoveragePage() {
   const catalog = getCatalog();
