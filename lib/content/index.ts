@@ -9,6 +9,9 @@ import { execFileSync } from 'node:child_process';
 import type { Pattern } from './patterns';
 import { deployableOutput, type RulePackResult, rulePackResult } from './anti-patterns';
 import { readAwsIcon, tileSvg } from './aws-icons';
+import { type RawFile, RULE_PACK_DIR, readAppFiles, readRulePackBuild } from './app-files';
+import { readLockfile } from './apps';
+import type { Lockfile } from './input-hash';
 
 export type { Catalog, CatalogPaths } from './load';
 export type { Pattern } from './patterns';
@@ -114,4 +117,21 @@ export function getVerifiedDate(pattern: Pattern): string {
     // not a git checkout
   }
   return pattern.updated ?? pattern.added;
+}
+
+export type { RawFile } from './app-files';
+/** A pattern app's files, byte for byte, for its download. */
+export function getAppFiles(slug: string, language: 'typescript' | 'python'): RawFile[] {
+  return readAppFiles(paths, slug, language);
+}
+
+let lockfile: Lockfile | undefined;
+export function getRootLockfile(): Lockfile {
+  lockfile ??= readLockfile(paths);
+  return lockfile;
+}
+
+/** The anti-pattern rule pack as npm would publish it, with the workspace path apps link to. */
+export function getRulePackBuild() {
+  return { from: RULE_PACK_DIR, ...readRulePackBuild(paths) };
 }
