@@ -15,6 +15,7 @@ const steps = [
   'check:equivalence',
   'build',
   'check:pages',
+  'test:downloads',
   'test:e2e',
 ];
 

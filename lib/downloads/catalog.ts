@@ -20,6 +20,8 @@ export type CatalogJson = {
     practices: string[];
     languages: Language[];
     page: string;
+    /** The CDK CLI the app is tested with: Python apps run it as `npx aws-cdk@<this>`. */
+    cdkCli: string;
     downloads: Partial<Record<Language, DownloadEntry>>;
   }[];
 };
@@ -37,7 +39,7 @@ export function downloadLanguages(pattern: Pick<Pattern, 'sourceFiles' | 'python
 }
 
 /** Paths are relative to the site's root, so a copy of the site served elsewhere stays consistent. */
-export function catalogJson(catalog: Catalog, download: (slug: string, language: Language) => DownloadEntry): CatalogJson {
+export function catalogJson(catalog: Catalog, download: (slug: string, language: Language) => DownloadEntry, cdkCli: (slug: string) => string): CatalogJson {
   const used = new Set(catalog.patterns.flatMap((p) => p.components));
   return {
     version: 1,
@@ -57,6 +59,7 @@ export function catalogJson(catalog: Catalog, download: (slug: string, language:
         practices: [...new Set(mappings.flatMap((m) => (m.practice ? [m.practice.id] : [])))],
         languages,
         page: pagePath(p.slug),
+        cdkCli: cdkCli(p.slug),
         downloads: Object.fromEntries(languages.map((l) => [l, download(p.slug, l)])),
       };
     }),

@@ -11,8 +11,11 @@ export { downloadLanguages, downloadPath } from './catalog';
 
 const zips = new Map<string, Uint8Array>();
 
-/** The CDK CLI version the pattern's TypeScript app pins, for the Python README's `npx aws-cdk@…`. */
-function cdkCliVersion(slug: string): string {
+/** The npm package of the CLI in packages/cli: `npx <it> init <slug>`. */
+export const CLI_PACKAGE = 'serverless-cdk-patterns-cli';
+
+/** The CDK CLI version the pattern's TypeScript app pins, for the Python app's `npx aws-cdk@…`. */
+export function getCdkCliVersion(slug: string): string {
   const manifest = getAppFiles(slug, 'typescript').find((f) => f.path === 'package.json');
   const version = manifest && (JSON.parse(new TextDecoder().decode(manifest.data)) as { devDependencies?: Record<string, string> }).devDependencies?.['aws-cdk'];
   if (!version) throw new Error(`content/patterns/${slug}/typescript/package.json: expected a pinned "aws-cdk" devDependency (the CDK CLI)`);
@@ -36,7 +39,7 @@ export function getDownloadZip(slug: string, language: Language): Uint8Array {
       title: pattern.title,
       summary: pattern.summary,
       pageUrl: `${siteConfig.url}/${pagePath(slug)}`,
-      cdkCliVersion: cdkCliVersion(slug),
+      cdkCliVersion: getCdkCliVersion(slug),
       stacks: getSynthOutput(pattern).stacks.map((s) => s.name),
       leftovers: [...facts.blockers, ...facts.leftovers],
       before: pattern.kind === 'anti-pattern' ? pattern.antiPattern?.before : undefined,
@@ -52,5 +55,5 @@ export function getDownloadEntry(slug: string, language: Language): DownloadEntr
 }
 
 export function getCatalogJson(): CatalogJson {
-  return catalogJson(getCatalog(), getDownloadEntry);
+  return catalogJson(getCatalog(), getDownloadEntry, getCdkCliVersion);
 }

@@ -16,7 +16,7 @@ export function deterministicZip(folder: string, files: readonly ZipFile[]): Uin
   const seen = new Set<string>();
   const input: Zippable = {};
   for (const f of [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
-    if (!/^[\w.@-]+(\/[\w.@-]+)*$/.test(f.path)) throw new Error(`zip entry "${f.path}": expected a relative path of plain names`);
+    if (!f.path.split('/').every((part) => /^[\w.@-]+$/.test(part) && part !== '.' && part !== '..')) throw new Error(`zip entry "${f.path}": expected a relative path of plain names`);
     if (seen.has(f.path)) throw new Error(`zip entry "${f.path}" appears twice`);
     seen.add(f.path);
     input[`${folder}/${f.path}`] = [f.data, { level: 9, mtime: FIXED_TIME(), os: 3, attrs: FILE_MODE }];
