@@ -51,7 +51,7 @@ async function LanguagePanel({ pattern, language, files, tabbed }: { pattern: Pa
         <CodePanel id={language === 'typescript' ? 'start-commands' : `start-commands-${language}`} title={`terminal (${label})`} html={start.html} />
         <p className="mt-3 text-sm">
           <a href={`/${downloadPath(pattern.slug, language)}`} download className="font-medium text-orange-700 hover:underline dark:text-orange-300" data-download={language}>
-            Download {pattern.slug}-{language}.zip
+            {`Download ${pattern.slug}-${language}.zip`}
           </a>{' '}
           <span className="text-slate-500 dark:text-slate-400">({kib(getDownloadZip(pattern.slug, language).byteLength)}: a standalone app with its README, {language === 'python' ? 'pinned requirements' : 'package.json and lockfile'})</span>
         </p>
