@@ -2,6 +2,7 @@
 //   npm run test:downloads        every pattern listed, checksums, CLI errors, then one TypeScript and one Python
 //                                 app taken with `init` and installed, synthesized and tested outside the repository
 //   npm run test:downloads:all    the same for every pattern in both languages (before a release; slow)
+//   npm run test:downloads -- --only=slug,slug    the same for the patterns named
 // Needs the npm registry and PyPI (warm caches make it quick). DOWNLOADS_PORT picks the port (default 4291).
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -107,7 +108,11 @@ const server = await startServer();
 try {
   const catalog = JSON.parse(readFileSync(join(root, 'out', 'catalog.json'), 'utf8')) as Catalog;
   checkCatalog(catalog);
-  const apps = all ? catalog.patterns.flatMap((p) => p.languages.map((language) => ({ slug: p.slug, language }))) : QUICK;
+  // --only=a,b: those patterns in every language they have (to re-run a failure of the --all run).
+  const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+  const chosen = only ? catalog.patterns.filter((p) => only.includes(p.slug)) : catalog.patterns;
+  const apps = all || only ? chosen.flatMap((p) => p.languages.map((language) => ({ slug: p.slug, language }))) : QUICK;
+  for (const slug of only ?? []) if (!chosen.some((p) => p.slug === slug)) failures.push(`--only: no pattern "${slug}" in the catalog`);
   for (const { slug, language } of apps) {
     const entry = catalog.patterns.find((p) => p.slug === slug);
     if (!entry) failures.push(`${slug} is not in the catalog`);

@@ -42,7 +42,7 @@ export function appReadme(r: ReadmeInput): string {
     '',
     `A standalone AWS CDK app (${py ? 'Python' : 'TypeScript'}) from the Serverless CDK Patterns catalog. The pattern page explains the design, the trade-offs and what each resource is for: ${r.pageUrl}`,
     '',
-    '## Install and test (offline, no AWS account needed)',
+    '## Install and test (no AWS account needed)',
     '',
     `You need ${needs}`,
     '',
