@@ -87,6 +87,6 @@ export async function initPattern({ catalog, base, slug, dir, language, force, c
 export function nextSteps(language, where, cdkCli) {
   const install = language === 'python' ? ['python3 -m venv .venv && source .venv/bin/activate', 'pip install -r requirements-dev.txt'] : ['npm ci'];
   const test = language === 'python' ? 'pytest' : 'npm test';
-  const cdk = language === 'python' ? `npx aws-cdk@${cdkCli ?? 'latest'}` : 'npx cdk';
+  const cdk = language === 'python' ? `npx aws-cdk@${cdkCli ?? '<the version README.md names>'}` : 'npx cdk';
   return [`cd ${where}`, ...install, `${cdk} synth`, test].map((l) => `  ${l}`).join('\n');
 }
