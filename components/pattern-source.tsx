@@ -2,7 +2,8 @@ import { CodePanel } from '@/components/code-panel';
 import { LANGUAGE_LABELS, LanguageTabs } from '@/components/language-tabs';
 import { getSourceFile, languageAnchor, type Pattern } from '@/lib/content';
 import { highlight, languageOf, mergeCss } from '@/lib/highlight';
-import { repositoryUrl, siteConfig } from '@/lib/site-config';
+import { repositoryUrl } from '@/lib/site-config';
+import { CLI_PACKAGE, downloadPath, getCdkCliVersion, getDownloadZip } from '@/lib/downloads';
 import { Island } from '@/components/island';
 
 type Language = 'typescript' | 'python';
@@ -11,28 +12,25 @@ type Language = 'typescript' | 'python';
 const FILE_LIST =
   '[&_details]:rounded-lg [&_details]:border [&_details]:border-slate-200 dark:[&_details]:border-slate-800 [&_summary]:cursor-pointer [&_summary]:px-3 [&_summary]:py-3 [&_summary]:font-mono [&_summary]:text-sm [&_summary:hover]:bg-slate-50 dark:[&_summary:hover]:bg-slate-900 [&_details>div]:scroll-mt-12 [&_details>div]:p-2';
 
+/** What the page tells a reader to run: fetch the standalone app, then the same steps as its README. */
 function startCommands(slug: string, language: Language): string {
-  const repo = new URL(siteConfig.repository.url).pathname.replace(/^\/|\.git$/g, '');
-  const fetch = `npx degit ${repo}/content/patterns/${slug}/${language} ${slug}`;
-  if (language === 'python') {
-    return [
-      fetch,
-      `cd ${slug}`,
-      'python3 -m venv .venv && source .venv/bin/activate',
-      'pip install -r requirements-dev.txt',
-      'npx cdk synth     # offline: prints the CloudFormation template',
-      'pytest            # assertions + handler tests',
-      'npx cdk deploy    # needs AWS credentials and a bootstrapped account',
-    ].join('\n');
-  }
-  return [
-    fetch,
-    `cd ${slug}`,
-    'npm install',
-    'npx cdk synth     # offline: prints the CloudFormation template',
-    'npm test          # assertions + handler tests',
-    'npx cdk deploy    # needs AWS credentials and a bootstrapped account',
-  ].join('\n');
+  const cdk = language === 'python' ? `npx aws-cdk@${getCdkCliVersion(slug)}` : 'npx cdk';
+  const install = language === 'python' ? ['python3 -m venv .venv && source .venv/bin/activate', 'pip install -r requirements-dev.txt'] : ['npm ci'];
+  const rows: [string, string][] = [
+    [`npx ${CLI_PACKAGE} init ${slug}${language === 'python' ? ' --lang python' : ''}`, `or unzip the download below and cd ${slug}-${language}`],
+    [`cd ${slug}`, ''],
+    ...install.map((line): [string, string] => [line, '']),
+    [`${cdk} synth`, 'offline: prints the CloudFormation template'],
+    [language === 'python' ? 'pytest' : 'npm test', 'assertions + handler tests'],
+    [`${cdk} deploy`, 'needs AWS credentials and a bootstrapped account'],
+    [`${cdk} destroy`, 'clean up'],
+  ];
+  const width = Math.max(...rows.filter(([, why]) => why).map(([c]) => c.length)) + 2;
+  return rows.map(([c, why]) => (why ? `${c.padEnd(width)}# ${why}` : c)).join('\n');
+}
+
+function kib(bytes: number): string {
+  return `${Math.max(1, Math.round(bytes / 1024))} KB`;
 }
 
 async function LanguagePanel({ pattern, language, files, tabbed }: { pattern: Pattern; language: Language; files: string[]; tabbed: boolean }) {
@@ -51,6 +49,12 @@ async function LanguagePanel({ pattern, language, files, tabbed }: { pattern: Pa
       <div>
         <h4 className="mb-2 font-semibold">Start from this pattern</h4>
         <CodePanel id={language === 'typescript' ? 'start-commands' : `start-commands-${language}`} title={`terminal (${label})`} html={start.html} />
+        <p className="mt-3 text-sm">
+          <a href={`/${downloadPath(pattern.slug, language)}`} download className="font-medium text-orange-700 hover:underline dark:text-orange-300" data-download={language}>
+            {`Download ${pattern.slug}-${language}.zip`}
+          </a>{' '}
+          <span className="text-slate-500 dark:text-slate-400">({kib(getDownloadZip(pattern.slug, language).byteLength)}: a standalone app with its README, {language === 'python' ? 'pinned requirements' : 'package.json and lockfile'})</span>
+        </p>
       </div>
       <div>
         <h4 className="mb-2 font-semibold">

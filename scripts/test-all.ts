@@ -22,6 +22,7 @@ const steps = [
   'build',
   'check:pages',
   'test:infra',
+  'test:downloads',
   'test:e2e',
 ];
 

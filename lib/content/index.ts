@@ -13,6 +13,9 @@ import { type ChangeDate, patternCommitDates } from './git-dates';
 import { type DiagramTheme, diagramFile as diagramFileName } from './diagrams';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { type RawFile, RULE_PACK_DIR, readAppFiles, readRulePackBuild } from './app-files';
+import { readLockfile } from './apps';
+import type { Lockfile } from './input-hash';
 
 export type { Catalog, CatalogPaths } from './load';
 export type { Pattern } from './patterns';
@@ -135,4 +138,21 @@ export function getPatternChangeDate(pattern: Pattern): ChangeDate {
 /** A rendered diagram SVG of public/diagrams/ as text (the social cards draw it). */
 export function getDiagramSvg(hash: string, theme: DiagramTheme = 'light'): string {
   return readFileSync(join(paths.diagrams, diagramFileName(hash, theme)), 'utf8');
+}
+
+export type { RawFile } from './app-files';
+/** A pattern app's files, byte for byte, for its download. */
+export function getAppFiles(slug: string, language: 'typescript' | 'python'): RawFile[] {
+  return readAppFiles(paths, slug, language);
+}
+
+let lockfile: Lockfile | undefined;
+export function getRootLockfile(): Lockfile {
+  lockfile ??= readLockfile(paths);
+  return lockfile;
+}
+
+/** The anti-pattern rule pack as npm would publish it, with the workspace path apps link to. */
+export function getRulePackBuild() {
+  return { from: RULE_PACK_DIR, ...readRulePackBuild(paths) };
 }
