@@ -3,13 +3,16 @@ import { readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { listSourceFiles } from './load';
 
-type LockPackage = {
+/** One `packages` entry of package-lock.json: the fields read here, and the rest carried as they are. */
+export type LockPackage = Record<string, unknown> & {
+  name?: string;
   version?: string;
   integrity?: string;
   dependencies?: Record<string, string>;
   devDependencies?: Record<string, string>;
   optionalDependencies?: Record<string, string>;
   peerDependencies?: Record<string, string>;
+  peerDependenciesMeta?: Record<string, { optional?: boolean }>;
   link?: boolean;
   resolved?: string;
 };

@@ -3,7 +3,6 @@ import { getAppFiles, getCatalog, getDeployFacts, getPattern, getRootLockfile, g
 import { siteConfig } from '../site-config';
 import { appBundle, type Language } from './app-bundle';
 import { catalogJson, type CatalogJson, downloadEntry, downloadLanguages, type DownloadEntry, pagePath } from './catalog';
-import type { RootLockfile } from './lockfile';
 import { deterministicZip } from './zip';
 
 export type { Language } from './app-bundle';
@@ -33,7 +32,7 @@ export function getDownloadZip(slug: string, language: Language): Uint8Array {
     slug,
     language,
     files: getAppFiles(slug, language),
-    lock: language === 'typescript' ? (getRootLockfile() as RootLockfile) : undefined,
+    lock: language === 'typescript' ? getRootLockfile() : undefined,
     vendored: language === 'typescript' ? [getRulePackBuild()] : [],
     readme: {
       title: pattern.title,

@@ -1,20 +1,10 @@
 // A standalone package-lock.json for one workspace app, derived offline from the repository's root lockfile:
 // the same resolved versions and integrities, laid out as `npm ci` would install them in the app's own folder.
 import stringifyNice from 'json-stringify-nice';
-import { resolveIn } from '../content/input-hash';
+import { type Lockfile, type LockPackage as Entry, resolveIn } from '../content/input-hash';
 
-type Entry = Record<string, unknown> & {
-  name?: string;
-  version?: string;
-  link?: boolean;
-  resolved?: string;
-  dependencies?: Record<string, string>;
-  devDependencies?: Record<string, string>;
-  optionalDependencies?: Record<string, string>;
-  peerDependencies?: Record<string, string>;
-  peerDependenciesMeta?: Record<string, { optional?: boolean }>;
-};
-export type RootLockfile = { packages: Record<string, Entry> };
+/** The repository's root lockfile, as the content gateway reads it. */
+export type RootLockfile = Lockfile;
 export type AppManifest = {
   name: string;
   version: string;
