@@ -5,7 +5,6 @@ import { cdkLibVersion, readSnapshotMeta, readSynthOutput, type SnapshotLanguage
 import { type RegionFit, type RegionSupport, readRegionSupport, regionFit } from './regions';
 import { type DeployFacts, deployFacts } from '../proof/deploy-facts';
 import { asBuiltDiagram } from '../proof/as-built';
-import { execFileSync } from 'node:child_process';
 import type { Pattern } from './patterns';
 import { deployableOutput, type RulePackResult, rulePackResult } from './anti-patterns';
 import { readAwsIcon, tileSvg } from './aws-icons';
@@ -110,20 +109,6 @@ export function getAsBuiltDiagram(pattern: Pattern) {
   return d;
 }
 
-/**
- * The day the pattern's folder last changed in git: the build re-verifies it on every run,
- * and this is when what it verifies last moved. Outside git, the frontmatter dates stand in.
- */
-export function getVerifiedDate(pattern: Pattern): string {
-  try {
-    const out = execFileSync('git', ['log', '-1', '--format=%cs', '--', `content/patterns/${pattern.slug}`], { cwd: paths.root, encoding: 'utf8' });
-    if (/^\d{4}-\d{2}-\d{2}$/.test(out.trim())) return out.trim();
-  } catch {
-    // not a git checkout
-  }
-  return pattern.updated ?? pattern.added;
-}
-
 let commitDates: Map<string, string> | undefined;
 /**
  * When a pattern's folder last changed, for the sitemap's lastmod: its latest commit, or, outside git or in a
@@ -133,6 +118,14 @@ export function getPatternChangeDate(pattern: Pattern): ChangeDate {
   commitDates ??= patternCommitDates(paths.root);
   const date = commitDates.get(pattern.slug);
   return date ? { date, source: 'git' } : { date: pattern.updated ?? pattern.added, source: 'frontmatter' };
+}
+
+/**
+ * The day the pattern's folder last changed: the build re-verifies it on every run, and this is when
+ * what it verifies last moved. The same date as the sitemap's, as a calendar day.
+ */
+export function getVerifiedDate(pattern: Pattern): string {
+  return getPatternChangeDate(pattern).date.slice(0, 10);
 }
 
 /** A rendered diagram SVG of public/diagrams/ as text (the social cards draw it). */
