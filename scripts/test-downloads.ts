@@ -41,10 +41,11 @@ const cliRun = (label: string, args: string[], cwd = root) => run(label, process
 
 async function startServer(): Promise<ChildProcess> {
   if (!existsSync(join(root, 'out', 'catalog.json'))) throw new Error('No out/catalog.json: run `npm run build` first.');
-  const child = spawn(join(root, 'node_modules', '.bin', 'serve'), ['out', '--config', '../serve.json', '--listen', `tcp://127.0.0.1:${port}`, '--no-clipboard', '--no-port-switching', '--no-request-logging'], {
+  // The site's own server, as `npm start` runs it: the same routing and headers a reader's CLI meets.
+  const child = spawn(process.execPath, [join(root, 'scripts', 'serve.mjs')], {
     cwd: root,
     stdio: 'ignore',
-    env: { ...process.env, NO_UPDATE_CHECK: '1' },
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1' },
   });
   for (let i = 0; i < 100; i++) {
     try {
