@@ -1,6 +1,7 @@
 import { transformerStyleToClass } from '@shikijs/transformers';
-import { type BundledLanguage, createHighlighter } from 'shiki';
+import { type BundledLanguage, createHighlighter, type ShikiTransformer } from 'shiki';
 import { createJavaScriptRegexEngine } from 'shiki/engine/javascript';
+import { pairTheme, pairTransformer } from './one-pass-themes';
 
 const LANGUAGES: Record<string, string> = {
   ts: 'typescript',
@@ -42,12 +43,34 @@ export function getHighlighter() {
   return highlighter;
 }
 
+const PAIR_THEME = 'sk-light-dark';
+let onePass: Promise<{ highlighter: Awaited<ReturnType<typeof createHighlighter>>; pair: ShikiTransformer }> | undefined;
+
+/** The highlighter with the pair theme loaded: see lib/one-pass-themes.ts. */
+function getOnePass() {
+  onePass ??= getHighlighter().then(async (highlighter) => {
+    const [light, dark] = [highlighter.getTheme(SHIKI_THEMES.light), highlighter.getTheme(SHIKI_THEMES.dark)];
+    const { theme, pairs } = pairTheme(PAIR_THEME, light, dark);
+    await highlighter.loadTheme(theme);
+    return { highlighter, pair: pairTransformer(SHIKI_THEMES, light, dark, pairs) };
+  });
+  return onePass;
+}
+
 /**
  * Highlighted at build time, so the browser gets coloured HTML and no highlighter.
  * Token colours become short shared classes instead of a style on every token,
- * which keeps code-heavy pages far lighter.
+ * which keeps code-heavy pages far lighter. Both themes come from one tokenization.
  */
 export async function highlight(code: string, lang: string): Promise<Highlighted> {
+  const toClass = transformerStyleToClass({ classPrefix: 'sk-' });
+  const { highlighter, pair } = await getOnePass();
+  const html = highlighter.codeToHtml(code, { lang, theme: PAIR_THEME, mergeWhitespaces: false, transformers: [pair, toClass] });
+  return { html, css: toClass.getCSS() };
+}
+
+/** The same block through Shiki's own two-theme path, which tokenizes once per theme: the reference for the one-pass output. */
+export async function highlightTwoPass(code: string, lang: string): Promise<Highlighted> {
   const toClass = transformerStyleToClass({ classPrefix: 'sk-' });
   const html = (await getHighlighter()).codeToHtml(code, { lang, themes: SHIKI_THEMES, transformers: [toClass] });
   return { html, css: toClass.getCSS() };
