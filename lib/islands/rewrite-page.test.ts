@@ -21,9 +21,9 @@ const page = (body: string, head = '') =>
   `<body>${body}<script id="_R_">(globalThis["TURBOPACK"]||(globalThis["TURBOPACK"]=[])).push({})</script>` +
   `<script>(self.__next_f=self.__next_f||[]).push([0])</script><script>self.__next_f.push([1,"content again"])</script></body></html>`;
 
-test('strips the runtime and payload, keeps CSS and our boot script, and adds the one bundle for its islands', () => {
+test('strips the runtime and payload, keeps CSS and our boot script, and adds the one bundle for its islands', async () => {
   const body = '<island-root data-island="site-search" data-props="{}"><form></form></island-root><p>Hello</p><island-root data-island="copy-button" data-props="{}"></island-root><island-root data-island="copy-button" data-props="{}"></island-root>';
-  const { html, islands } = rewritePage(page(body), assets);
+  const { html, islands } = await rewritePage(page(body), assets);
   assert.deepEqual(islands, ['copy-button', 'site-search']);
   assert.deepEqual(frameworkLeftovers(html), []);
   assert.doesNotMatch(html, /_next\/static\/chunks\/[^"]+\.js/);
@@ -35,19 +35,19 @@ test('strips the runtime and payload, keeps CSS and our boot script, and adds th
   assert.equal(html.match(/type="speculationrules"/g)?.length, 1);
 });
 
-test('running it again gives the same page', () => {
-  const once = rewritePage(page('<island-root data-island="site-search" data-props="{}"></island-root>'), assets).html;
-  assert.equal(rewritePage(once, assets).html, once);
+test('running it again gives the same page', async () => {
+  const once = (await rewritePage(page('<island-root data-island="site-search" data-props="{}"></island-root>'), assets)).html;
+  assert.equal((await rewritePage(once, assets)).html, once);
 });
 
-test('a page without islands gets no module scripts', () => {
-  const { html, islands } = rewritePage(page('<p>Static</p>'), assets);
+test('a page without islands gets no module scripts', async () => {
+  const { html, islands } = await rewritePage(page('<p>Static</p>'), assets);
   assert.deepEqual(islands, []);
   assert.deepEqual(firstLoadScripts(html), []);
 });
 
-test('refuses what it cannot make static, saying what it found', () => {
-  assert.throws(() => rewritePage(page('<island-root data-island="nope"></island-root>'), assets), /no bundle hydrates the islands nope/);
-  assert.throws(() => rewritePage(page('', '<script>alert(1)</script>'), assets), /unknown script "alert\(1\)": mark a script of ours with data-boot/);
-  assert.throws(() => rewritePage(page('<!--$?--><template id="B:0"></template><!--/$-->'), assets), /Suspense boundary/);
+test('refuses what it cannot make static, saying what it found', async () => {
+  await assert.rejects(rewritePage(page('<island-root data-island="nope"></island-root>'), assets), /no bundle hydrates the islands nope/);
+  await assert.rejects(rewritePage(page('', '<script>alert(1)</script>'), assets), /unknown script "alert\(1\)": mark a script of ours with data-boot/);
+  await assert.rejects(rewritePage(page('<!--$?--><template id="B:0"></template><!--/$-->'), assets), /Suspense boundary/);
 });

@@ -1,9 +1,7 @@
 // After `next build`: turn an exported page into plain HTML plus the scripts of its islands.
-import { type DefaultTreeAdapterMap, parse } from 'parse5';
+import type { Token } from 'parse5';
+import { SAXParser, type StartTag } from 'parse5-sax-parser';
 import { SPECULATION_RULES } from './speculation-rules';
-
-type Node = DefaultTreeAdapterMap['node'];
-type Element = DefaultTreeAdapterMap['element'];
 
 /** The bundle for one set of islands: its entry module and the shared chunks that entry imports. */
 export type IslandAsset = { src: string; imports: string[] };
@@ -17,22 +15,20 @@ export class PageRewriteError extends Error {}
 /** Where the island bundles are served from, under the site's root. */
 export const ISLANDS_DIR = '_islands';
 
-const attr = (el: Element, name: string) => el.attrs.find((a) => a.name === name)?.value;
-const text = (el: Element) => el.childNodes.map((n) => (n.nodeName === '#text' ? (n as { value: string }).value : '')).join('');
+const attr = (el: StartTag, name: string) => el.attrs.find((a: Token.Attribute) => a.name === name)?.value;
 
 /**
  * Next's own scripts (its chunks, the polyfill, the Turbopack chunk list and the RSC payload), and
  * what an earlier run of this rewrite added, so that running it twice gives the same page.
  */
-function isReplacedScript(el: Element): boolean {
+function isReplacedScript(el: StartTag, body: string): boolean {
   const src = attr(el, 'src');
   if (src) return src.startsWith('/_next/') || src.startsWith(`/${ISLANDS_DIR}/`);
   if (attr(el, 'type') === 'speculationrules') return true;
-  const body = text(el);
   return body.includes('self.__next_f') || body.includes('TURBOPACK');
 }
 
-const isScriptPreload = (el: Element) => {
+const isScriptPreload = (el: StartTag) => {
   const rel = attr(el, 'rel') ?? '';
   return (rel === 'preload' && attr(el, 'as') === 'script') || rel === 'modulepreload';
 };
@@ -44,37 +40,49 @@ const isScriptPreload = (el: Element) => {
  * naming what it found, on anything it cannot strip safely: an unknown script, an island without a
  * bundle, or a Suspense boundary still waiting for the runtime to stream its content in.
  */
-export function rewritePage(html: string, bundleFor: BundleFor): { html: string; islands: string[] } {
-  const doc = parse(html, { sourceCodeLocationInfo: true });
+/**
+ * Tags and comments only: a script's text is read from the page by offset, so the characters
+ * between tags (megabytes of RSC payload and highlighted source) are never gathered into strings.
+ */
+class TagScanner extends SAXParser {
+  override onCharacter() {}
+}
+
+export async function rewritePage(html: string, bundleFor: BundleFor): Promise<{ html: string; islands: string[] }> {
   const cuts: [number, number][] = [];
   const islands = new Set<string>();
   let headEnd: number | undefined;
   let bodyEnd: number | undefined;
+  let script: StartTag | undefined;
+  let problem: string | undefined;
+  const refuse = (why: string) => (problem ??= why);
 
-  const visit = (node: Node) => {
-    if (node.nodeName === '#comment') {
-      const data = (node as { data: string }).data;
-      if (data === '$?' || data === '$!') throw new PageRewriteError(`a Suspense boundary (<!--${data}-->) needs the runtime to fill it in`);
-    }
-    if (!('tagName' in node)) return;
-    const el = node as Element;
-    const where = el.sourceCodeLocation;
-    if (el.tagName === 'head') headEnd = where?.endTag?.startOffset;
-    if (el.tagName === 'body') bodyEnd = where?.endTag?.startOffset;
-    if (el.tagName === 'template') throw new PageRewriteError('a <template> (streamed content) needs the runtime to fill it in');
-    const island = attr(el, 'data-island');
+  // A token stream rather than a tree: the pages hold tens of thousands of highlighted spans, and
+  // building a tree of them cost three times as long (most of it garbage collection).
+  const parser = new TagScanner({ sourceCodeLocationInfo: true });
+  parser.on('comment', ({ text }) => {
+    if (text === '$?' || text === '$!') refuse(`a Suspense boundary (<!--${text}-->) needs the runtime to fill it in`);
+  });
+  parser.on('startTag', (tag) => {
+    if (tag.tagName === 'template') refuse('a <template> (streamed content) needs the runtime to fill it in');
+    const island = attr(tag, 'data-island');
     if (island !== undefined) islands.add(island);
-    const strip = el.tagName === 'script' ? isReplacedScript(el) : el.tagName === 'link' && isScriptPreload(el);
-    if (strip && where) {
-      cuts.push([where.startOffset, where.endOffset]);
-      return;
-    }
-    if (el.tagName === 'script' && attr(el, 'data-boot') === undefined) {
-      throw new PageRewriteError(`unknown script ${attr(el, 'src') ?? `"${text(el).slice(0, 60)}"`}: mark a script of ours with data-boot`);
-    }
-    for (const child of el.childNodes) visit(child);
-  };
-  for (const child of doc.childNodes) visit(child);
+    if (tag.tagName === 'script') script = tag;
+    else if (tag.tagName === 'link' && isScriptPreload(tag)) cuts.push([tag.sourceCodeLocation!.startOffset, tag.sourceCodeLocation!.endOffset]);
+  });
+  parser.on('endTag', ({ tagName, sourceCodeLocation }) => {
+    const at = sourceCodeLocation!.startOffset;
+    if (tagName === 'head') headEnd = at;
+    if (tagName === 'body') bodyEnd = at;
+    if (tagName !== 'script' || !script) return;
+    const tag = script;
+    script = undefined;
+    const body = html.slice(tag.sourceCodeLocation!.endOffset, at);
+    if (isReplacedScript(tag, body)) cuts.push([tag.sourceCodeLocation!.startOffset, sourceCodeLocation!.endOffset]);
+    else if (attr(tag, 'data-boot') === undefined) refuse(`unknown script ${attr(tag, 'src') ?? `"${body.slice(0, 60)}"`}: mark a script of ours with data-boot`);
+  });
+  await new Promise<void>((resolve, reject) => parser.on('error', reject).on('finish', resolve).end(html));
+  if (problem) throw new PageRewriteError(problem);
   if (headEnd === undefined || bodyEnd === undefined) throw new PageRewriteError('no </head> or </body> to add the scripts before');
 
   const names = [...islands].sort();
