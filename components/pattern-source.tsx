@@ -2,7 +2,7 @@ import { CodePanel } from '@/components/code-panel';
 import { LANGUAGE_LABELS, LanguageTabs } from '@/components/language-tabs';
 import { getSourceFile, languageAnchor, type Pattern } from '@/lib/content';
 import { highlight, languageOf, mergeCss } from '@/lib/highlight';
-import { highlightCached } from '@/lib/highlight-cache';
+import { highlightCache } from '@/lib/highlight-cache';
 import { repositoryUrl } from '@/lib/site-config';
 import { CLI_PACKAGE, downloadPath, getCdkCliVersion, getDownloadZip } from '@/lib/downloads';
 import { Island } from '@/components/island';
@@ -36,7 +36,7 @@ function kib(bytes: number): string {
 
 async function LanguagePanel({ pattern, language, files, tabbed }: { pattern: Pattern; language: Language; files: string[]; tabbed: boolean }) {
   const base = `content/patterns/${pattern.slug}/${language}`;
-  const highlighted = await Promise.all(files.map(async (file) => ({ file, ...(await highlightCached(getSourceFile(pattern.slug, file, language), languageOf(file))) })));
+  const highlighted = await Promise.all(files.map(async (file) => ({ file, ...(await highlightCache.highlight(getSourceFile(pattern.slug, file, language), languageOf(file))) })));
   const start = await highlight(startCommands(pattern.slug, language), 'shellscript');
   const css = mergeCss([start.css, ...highlighted.map((f) => f.css)]);
   const label = LANGUAGE_LABELS[language];

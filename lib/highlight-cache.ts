@@ -8,7 +8,6 @@ import { highlight, type Highlighted } from './highlight';
 
 const root = process.cwd();
 const modules = join(root, 'node_modules');
-export const HIGHLIGHT_CACHE = join(modules, '.cache', 'highlight');
 
 /** Shiki's packages and this site's own highlighting code: a change to any of them highlights everything again. */
 const HIGHLIGHTER_FILES = ['lib/highlight.ts', 'lib/one-pass-themes.ts'];
@@ -24,42 +23,47 @@ function getHighlighterKey(): string {
   return highlighterKey;
 }
 
-export function highlightCacheFile(code: string, lang: string): string {
-  const key = createHash('sha256').update(`${getHighlighterKey()}\0${lang}\0${code}`).digest('hex').slice(0, 32);
-  return join(HIGHLIGHT_CACHE, `${key}.json`);
+export type HighlightCache = ReturnType<typeof highlightCacheIn>;
+
+/** A cache of highlight() results in one folder: node_modules/.cache/highlight for the site, a temporary one in tests. */
+export function highlightCacheIn(dir: string) {
+  const fileFor = (code: string, lang: string) => join(dir, `${createHash('sha256').update(`${getHighlighterKey()}\0${lang}\0${code}`).digest('hex').slice(0, 32)}.json`);
+
+  const read = (file: string): Highlighted | undefined => {
+    if (!existsSync(file)) return undefined;
+    try {
+      const value = JSON.parse(readFileSync(file, 'utf8')) as Highlighted;
+      return typeof value.html === 'string' && typeof value.css === 'string' ? value : undefined;
+    } catch {
+      return undefined; // a damaged entry is highlighted again
+    }
+  };
+
+  return {
+    fileFor,
+    /** Whether an entry exists (a damaged one is caught, and highlighted again, when it is read). */
+    has: (code: string, lang: string) => existsSync(fileFor(code, lang)),
+    /** highlight(), from the cache when this exact code was highlighted by this exact highlighter before. */
+    async highlight(code: string, lang: string): Promise<Highlighted> {
+      const file = fileFor(code, lang);
+      const cached = read(file);
+      if (cached) return cached;
+      const result = await highlight(code, lang);
+      // Written beside, then renamed: two build workers never see half a file.
+      mkdirSync(dir, { recursive: true });
+      const partial = `${file}.${process.pid}.tmp`;
+      writeFileSync(partial, JSON.stringify(result));
+      renameSync(partial, file);
+      return result;
+    },
+    /** Removes the entries no listing uses any more (not a writer's unfinished file); returns how many went. */
+    prune(keep: ReadonlySet<string>): number {
+      if (!existsSync(dir)) return 0;
+      const stale = readdirSync(dir).filter((name) => name.endsWith('.json')).map((name) => join(dir, name)).filter((file) => !keep.has(file));
+      for (const file of stale) rmSync(file, { force: true });
+      return stale.length;
+    },
+  };
 }
 
-function readCached(file: string): Highlighted | undefined {
-  if (!existsSync(file)) return undefined;
-  try {
-    const value = JSON.parse(readFileSync(file, 'utf8')) as Highlighted;
-    return typeof value.html === 'string' && typeof value.css === 'string' ? value : undefined;
-  } catch {
-    return undefined; // a damaged entry is highlighted again
-  }
-}
-
-/** highlight(), from the cache when this exact code was highlighted by this exact highlighter before. */
-export async function highlightCached(code: string, lang: string): Promise<Highlighted> {
-  const file = highlightCacheFile(code, lang);
-  const cached = readCached(file);
-  if (cached) return cached;
-  const result = await highlight(code, lang);
-  // Written beside, then renamed: two build workers never see half a file.
-  mkdirSync(HIGHLIGHT_CACHE, { recursive: true });
-  const partial = `${file}.${process.pid}.tmp`;
-  writeFileSync(partial, JSON.stringify(result));
-  renameSync(partial, file);
-  return result;
-}
-
-/** Whether an entry exists (a damaged one is caught, and highlighted again, when it is read). */
-export const isHighlightCached = (code: string, lang: string) => existsSync(highlightCacheFile(code, lang));
-
-/** Removes entries no listing uses any more; returns how many went. */
-export function pruneHighlightCache(keep: ReadonlySet<string>): number {
-  if (!existsSync(HIGHLIGHT_CACHE)) return 0;
-  const stale = readdirSync(HIGHLIGHT_CACHE).map((name) => join(HIGHLIGHT_CACHE, name)).filter((file) => !keep.has(file));
-  for (const file of stale) rmSync(file, { force: true });
-  return stale.length;
-}
+export const highlightCache = highlightCacheIn(join(modules, '.cache', 'highlight'));

@@ -8,13 +8,13 @@ import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { getCatalog, getSourceFile } from '../lib/content';
 import { languageOf } from '../lib/highlight';
-import { highlightCached, highlightCacheFile, isHighlightCached, pruneHighlightCache } from '../lib/highlight-cache';
+import { highlightCache } from '../lib/highlight-cache';
 
 type Listing = { slug: string; language: 'typescript' | 'python'; file: string };
 const codeOf = (l: Listing) => getSourceFile(l.slug, l.file, l.language);
 
 async function highlightAll(listings: readonly Listing[]) {
-  for (const l of listings) await highlightCached(codeOf(l), languageOf(l.file));
+  for (const l of listings) await highlightCache.highlight(codeOf(l), languageOf(l.file));
 }
 
 if (process.argv.includes('--worker')) {
@@ -50,12 +50,12 @@ const listings: Listing[] = getCatalog().patterns.flatMap((p) => [
   ...p.pythonFiles.map((file) => ({ slug: p.slug, language: 'python' as const, file })),
 ]);
 // One entry per distinct text: the apps share files (cdk.json, requirements), which are highlighted once.
-const todo = [...new Map(listings.map((l) => [highlightCacheFile(codeOf(l), languageOf(l.file)), l])).values()].filter((l) => !isHighlightCached(codeOf(l), languageOf(l.file)));
+const todo = [...new Map(listings.map((l) => [highlightCache.fileFor(codeOf(l), languageOf(l.file)), l])).values()].filter((l) => !highlightCache.has(codeOf(l), languageOf(l.file)));
 // A worker costs about a second to start; a handful of changed files are quicker here.
 const groups = todo.length > 50 ? shares(todo, availableParallelism()) : todo.length ? [todo] : [];
 if (groups.length > 1) await Promise.all(groups.map(runWorker));
 else await highlightAll(todo);
-const pruned = pruneHighlightCache(new Set(listings.map((l) => highlightCacheFile(codeOf(l), languageOf(l.file)))));
+const pruned = highlightCache.prune(new Set(listings.map((l) => highlightCache.fileFor(codeOf(l), languageOf(l.file)))));
 console.log(
   `Highlighting: ${listings.length} listings; highlighted ${todo.length} new text(s)${groups.length > 1 ? ` on ${groups.length} workers` : ''}, ` +
     `${pruned} unused cache entr${pruned === 1 ? 'y' : 'ies'} removed (${((Date.now() - started) / 1000).toFixed(1)} s).`,
