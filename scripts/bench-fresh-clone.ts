@@ -57,7 +57,8 @@ const say = (line: string) => console.log(line);
 try {
   const head = run('git', ['rev-parse', '--short', 'HEAD'], root).out.trim();
   run('git', ['clone', '--quiet', root, dir], root);
-  const install = run('npm', ['install', '--no-audit', '--no-fund'], dir);
+  // Exactly the README's command: npm's audit and funding messages included.
+  const install = run('npm', ['install'], dir);
   const first = await startUntilServing(dir);
   stop(first.server);
   const again = await startUntilServing(dir);
