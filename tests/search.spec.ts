@@ -73,7 +73,10 @@ test('keyboard: / and Ctrl+K focus, arrows move, Enter opens, Escape closes', as
   await page.keyboard.type(target.title);
   const box = searchBox(page);
   await expect(box).toHaveAttribute('aria-expanded', 'true');
+  // The "Explore all results for …" option names the query too: wait for the hit itself, which a
+  // slow index load (a busy machine) would otherwise leave the arrows to skip.
   await expect(page.getByRole('option').first()).toContainText(target.title);
+  await expect(page.getByRole('option').first()).toContainText('Matched in');
   await page.keyboard.press('ArrowDown');
   const first = page.getByRole('option').first();
   await expect(first).toHaveAttribute('aria-selected', 'true');

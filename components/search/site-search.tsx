@@ -67,8 +67,10 @@ export function SiteSearch() {
     }
   };
 
+  // Submitting checks the box itself, not the state: letters typed while the island hydrated reach the
+  // state only in the effect above, and an Enter in between must still search for them.
   return (
-    <form action="/patterns/" method="get" role="search" aria-label="Site search" data-ready={hydrated || undefined} className="relative" onSubmit={(e) => query.trim() || e.preventDefault()}>
+    <form action="/patterns/" method="get" role="search" aria-label="Site search" data-ready={hydrated || undefined} className="relative" onSubmit={(e) => input.current?.value.trim() || e.preventDefault()}>
       <label htmlFor="site-search" className="sr-only">
         Search patterns
       </label>
