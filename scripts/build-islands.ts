@@ -75,21 +75,18 @@ async function bundleIslandSets(sets: string[][]): Promise<BundleFor> {
 
 const started = Date.now();
 const pages = await files(OUT, (name) => name.endsWith('.html'));
+const html = new Map(await Promise.all(pages.map(async (page) => [page, await readFile(page, 'utf8')] as const)));
 const available = new Set((await readdir('islands')).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3)));
 const failures: string[] = [];
-// Pages are read twice rather than held: all 149 at once (120 MB with their RSC payloads) made parse5's garbage collection a third of the run.
-const islandsOf = new Map<string, string[]>();
-for (const page of pages) {
-  const names = islandsIn(await readFile(page, 'utf8'));
-  islandsOf.set(page, names);
-  for (const name of names.filter((n) => !available.has(n))) failures.push(`${page}: island "${name}" has no entry: expected islands/${name}.ts`);
+for (const [page, source] of html) {
+  for (const name of islandsIn(source).filter((n) => !available.has(n))) failures.push(`${page}: island "${name}" has no entry: expected islands/${name}.ts`);
 }
-const sets = [...new Map([...islandsOf.values()].filter((s) => s.length && s.every((n) => available.has(n))).map((s) => [s.join(' '), s])).values()];
+const sets = [...new Map([...html.values()].map(islandsIn).filter((s) => s.length && s.every((n) => available.has(n))).map((s) => [s.join(' '), s])).values()];
 const bundleFor = await bundleIslandSets(sets);
-for (const page of pages) {
+for (const [page, source] of html) {
   if (failures.some((f) => f.startsWith(`${page}:`))) continue;
   try {
-    await writeFile(page, (await rewritePage(await readFile(page, 'utf8'), bundleFor)).html);
+    await writeFile(page, (await rewritePage(source, bundleFor)).html);
   } catch (error) {
     if (!(error instanceof PageRewriteError)) throw error;
     failures.push(`${page}: ${error.message}`);

@@ -3,39 +3,39 @@
 // worker, and the 60 pattern pages (nearly all the highlighting) sit in one batch: highlighting there
 // kept one core busy while the other idled. A rebuild highlights only the files whose text changed.
 //   tsx scripts/highlight-sources.ts            warm the cache, drop entries nothing uses
-//   (internal) --worker                         highlight the listings given as JSON on stdin
+//   (internal) --worker                         highlight the texts given as JSON on stdin
 import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { getCatalog, getSourceFile } from '../lib/content';
 import { languageOf } from '../lib/highlight';
 import { highlightCache } from '../lib/highlight-cache';
 
-type Listing = { slug: string; language: 'typescript' | 'python'; file: string };
-const codeOf = (l: Listing) => getSourceFile(l.slug, l.file, l.language);
+/** One text to highlight: the workers get these, so they read no content themselves. */
+type Text = { code: string; lang: string };
 
-async function highlightAll(listings: readonly Listing[]) {
-  for (const l of listings) await highlightCache.highlight(codeOf(l), languageOf(l.file));
+async function highlightAll(texts: readonly Text[]) {
+  for (const { code, lang } of texts) await highlightCache.highlight(code, lang);
 }
 
 if (process.argv.includes('--worker')) {
   let input = '';
   for await (const chunk of process.stdin) input += chunk;
-  await highlightAll(JSON.parse(input) as Listing[]);
+  await highlightAll(JSON.parse(input) as Text[]);
   process.exit(0);
 }
 
-/** Shares of about equal size, largest files first, so no worker is left with the long tail. */
-function shares(listings: readonly Listing[], n: number): Listing[][] {
-  const out = Array.from({ length: n }, () => ({ bytes: 0, items: [] as Listing[] }));
-  for (const l of [...listings].sort((a, b) => codeOf(b).length - codeOf(a).length)) {
+/** Shares of about equal size, largest texts first, so no worker is left with the long tail. */
+function shares(texts: readonly Text[], n: number): Text[][] {
+  const out = Array.from({ length: n }, () => ({ bytes: 0, items: [] as Text[] }));
+  for (const text of [...texts].sort((a, b) => b.code.length - a.code.length)) {
     const least = out.reduce((a, b) => (b.bytes < a.bytes ? b : a));
-    least.items.push(l);
-    least.bytes += codeOf(l).length;
+    least.items.push(text);
+    least.bytes += text.code.length;
   }
   return out.map((s) => s.items).filter((items) => items.length);
 }
 
-function runWorker(items: Listing[]): Promise<void> {
+function runWorker(items: Text[]): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...process.execArgv, process.argv[1]!, '--worker'], { stdio: ['pipe', 'inherit', 'inherit'] });
     child.on('error', reject);
@@ -45,17 +45,18 @@ function runWorker(items: Listing[]): Promise<void> {
 }
 
 const started = Date.now();
-const listings: Listing[] = getCatalog().patterns.flatMap((p) => [
-  ...p.sourceFiles.map((file) => ({ slug: p.slug, language: 'typescript' as const, file })),
-  ...p.pythonFiles.map((file) => ({ slug: p.slug, language: 'python' as const, file })),
+const listings = getCatalog().patterns.flatMap((p) => [
+  ...p.sourceFiles.map((file) => ({ file, code: getSourceFile(p.slug, file, 'typescript') })),
+  ...p.pythonFiles.map((file) => ({ file, code: getSourceFile(p.slug, file, 'python') })),
 ]);
 // One entry per distinct text: the apps share files (cdk.json, requirements), which are highlighted once.
-const todo = [...new Map(listings.map((l) => [highlightCache.fileFor(codeOf(l), languageOf(l.file)), l])).values()].filter((l) => !highlightCache.has(codeOf(l), languageOf(l.file)));
+const texts = new Map(listings.map(({ file, code }) => ({ code, lang: languageOf(file) })).map((t) => [highlightCache.fileFor(t.code, t.lang), t]));
+const todo = [...texts.values()].filter((t) => !highlightCache.has(t.code, t.lang));
 // A worker costs about a second to start; a handful of changed files are quicker here.
 const groups = todo.length > 50 ? shares(todo, availableParallelism()) : todo.length ? [todo] : [];
 if (groups.length > 1) await Promise.all(groups.map(runWorker));
 else await highlightAll(todo);
-const pruned = highlightCache.prune(new Set(listings.map((l) => highlightCache.fileFor(codeOf(l), languageOf(l.file)))));
+const pruned = highlightCache.prune(new Set(texts.keys()));
 console.log(
   `Highlighting: ${listings.length} listings; highlighted ${todo.length} new text(s)${groups.length > 1 ? ` on ${groups.length} workers` : ''}, ` +
     `${pruned} unused cache entr${pruned === 1 ? 'y' : 'ies'} removed (${((Date.now() - started) / 1000).toFixed(1)} s).`,

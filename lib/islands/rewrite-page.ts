@@ -34,13 +34,6 @@ const isScriptPreload = (el: StartTag) => {
 };
 
 /**
- * Removes Next's runtime and RSC payload from one exported page, and adds the speculation rules and
- * the one module script that hydrates the islands the page contains (with its shared chunks
- * preloaded), at the end of the body so it never competes with what the page paints first. Throws,
- * naming what it found, on anything it cannot strip safely: an unknown script, an island without a
- * bundle, or a Suspense boundary still waiting for the runtime to stream its content in.
- */
-/**
  * Tags and comments only: a script's text is read from the page by offset, so the characters
  * between tags (megabytes of RSC payload and highlighted source) are never gathered into strings.
  */
@@ -48,6 +41,13 @@ class TagScanner extends SAXParser {
   override onCharacter() {}
 }
 
+/**
+ * Removes Next's runtime and RSC payload from one exported page, and adds the speculation rules and
+ * the one module script that hydrates the islands the page contains (with its shared chunks
+ * preloaded), at the end of the body so it never competes with what the page paints first. Throws,
+ * naming what it found, on anything it cannot strip safely: an unknown script, an island without a
+ * bundle, or a Suspense boundary still waiting for the runtime to stream its content in.
+ */
 export async function rewritePage(html: string, bundleFor: BundleFor): Promise<{ html: string; islands: string[] }> {
   const cuts: [number, number][] = [];
   const islands = new Set<string>();
